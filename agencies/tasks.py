@@ -1,0 +1,10 @@
+"""Thin Celery wrappers around agency services."""
+
+from celery import shared_task
+
+from agencies import services
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def sync_agency_groups() -> int:
+    return services.sync_all_agency_groups()

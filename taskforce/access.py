@@ -1,0 +1,217 @@
+"""The access layer: the only way to read compartmented records.
+
+A user sees a record when
+
+* one of their memberships in force is in the record's owner agency and its role may hold the
+  record's compartment, or
+* a grant (a guardian group object permission on the model's direct foreign-key table) exists to
+  the group of an agency in which they hold such a membership.
+
+Everything else is denied. ``is_superuser`` widens nothing here. The rule is one queryset filter
+(``visible``) built from two indexed subqueries; object checks, API viewsets, browser views,
+exports and reminders all reuse it, so there is exactly one rule to get right.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Literal, TypeVar
+
+from django.apps import apps
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import models, transaction
+from django.db.models import Q
+from django.http import Http404
+
+from agencies.roles import Compartment, roles_that_may
+from taskforce import audit
+from taskforce.models import AuditAction, AuditOutcome, CompartmentedModel, GrantBase
+
+if TYPE_CHECKING:
+    from agencies.models import Agency
+
+Action = Literal["view", "change"]
+M = TypeVar("M", bound=models.Model)
+
+
+# --- Registry ---------------------------------------------------------------------------------
+
+
+def compartmented_models() -> list[type[CompartmentedModel]]:
+    """Every concrete compartmented model, each checked for a compartment and a grant table."""
+    found = [
+        m
+        for m in apps.get_models()
+        if issubclass(m, CompartmentedModel) and not m._meta.abstract and not m._meta.proxy
+    ]
+    for model in found:
+        grant_model_for(model)
+    return found
+
+
+@cache
+def grant_model_for(model: type[models.Model]) -> type[GrantBase]:
+    """The direct foreign-key grant table of a compartmented model."""
+    if model.compartment not in Compartment.values or model.compartment in (
+        Compartment.GOVERNANCE,
+        Compartment.AGGREGATE,
+    ):
+        raise ImproperlyConfigured(f"{model.__name__} must declare a row-level compartment.")
+    for rel in model._meta.related_objects:
+        if issubclass(rel.related_model, GrantBase) and rel.field.name == "content_object":
+            return rel.related_model
+    raise ImproperlyConfigured(
+        f"{model.__name__} has no grant table: declare a GrantBase subclass with a "
+        f"content_object foreign key to it."
+    )
+
+
+def _codenames(model: type[models.Model], action: Action) -> list[str]:
+    name = model._meta.model_name
+    # A change grant includes view.
+    return [f"change_{name}"] if action == "change" else [f"view_{name}", f"change_{name}"]
+
+
+# --- Reads ------------------------------------------------------------------------------------
+
+
+def acting_agency_ids(user, compartment: str, action: Action = "view"):
+    """Subquery of agencies through which ``user`` may view/change records of ``compartment``."""
+    from agencies.models import Membership
+
+    return (
+        Membership.objects.active()
+        .filter(user_id=user.pk, role__in=roles_that_may(compartment, action))
+        .values("agency_id")
+    )
+
+
+def visible(
+    user, queryset: models.QuerySet[M] | type[M], action: Action = "view"
+) -> models.QuerySet[M]:
+    """The records of ``queryset`` that ``user`` may view (or change). Deny by default."""
+    qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
+    model = qs.model
+    if user is None or not user.is_authenticated or not user.is_active:
+        return qs.none()
+    grant_model = grant_model_for(model)
+    agencies = acting_agency_ids(user, model.compartment, action)
+    granted = grant_model.objects.filter(
+        group__agency__in=agencies,
+        permission__codename__in=_codenames(model, action),
+        permission__content_type__app_label=model._meta.app_label,
+    ).values("content_object_id")
+    return qs.filter(Q(owner_agency__in=agencies) | Q(pk__in=granted))
+
+
+def can(user, obj: CompartmentedModel, action: Action = "view") -> bool:
+    """Whether ``user`` may view/change this one record (the same rule as ``visible``)."""
+    return visible(user, type(obj)._default_manager.filter(pk=obj.pk), action).exists()
+
+
+def get_visible(
+    user,
+    queryset: models.QuerySet[M] | type[M],
+    *,
+    pk,
+    action: Action = "view",
+    audit_read: bool = True,
+) -> M:
+    """One record for ``user``: 404 if out of reach, 403 if visible but not changeable.
+
+    Every call is audited (outcome ``denied`` for a 404 or 403), so attempts show in the trail.
+    """
+    qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
+    try:
+        obj = visible(user, qs, "view").get(pk=pk)
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        audit.record(
+            AuditAction.VIEW if action == "view" else AuditAction.CHANGE,
+            user=user,
+            object_type=qs.model._meta.label_lower,
+            object_id=str(pk)[:64],
+            outcome=AuditOutcome.DENIED,
+            survive_rollback=True,
+        )
+        raise Http404(f"No {qs.model._meta.verbose_name} matches the given query.") from None
+    if action == "change" and not can(user, obj, "change"):
+        audit.record(
+            AuditAction.CHANGE,
+            user=user,
+            obj=obj,
+            outcome=AuditOutcome.DENIED,
+            survive_rollback=True,
+        )
+        raise PermissionDenied(f"You may not change this {qs.model._meta.verbose_name}.")
+    if audit_read and action == "view":
+        audit.record(AuditAction.VIEW, user=user, obj=obj)
+    return obj
+
+
+# --- Grants -----------------------------------------------------------------------------------
+
+
+def _permissions(model: type[models.Model], action: Action) -> list[Permission]:
+    ct = ContentType.objects.get_for_model(model)
+    codenames = [f"view_{model._meta.model_name}"]
+    if action == "change":
+        codenames.append(f"change_{model._meta.model_name}")
+    return list(Permission.objects.filter(content_type=ct, codename__in=codenames))
+
+
+@transaction.atomic
+def grant(*, obj: CompartmentedModel, agency: Agency, action: Action, reason: str, by=None) -> None:
+    """Open ``obj`` to ``agency`` (view, or view and change) for a stated domain reason."""
+    if not reason:
+        raise ValueError("A grant needs a reason.")
+    if agency.pk == obj.owner_agency_id:
+        return  # the owner already holds its own records
+    grant_model = grant_model_for(type(obj))
+    for permission in _permissions(type(obj), action):
+        grant_model.objects.get_or_create(
+            group_id=agency.group_id,
+            permission=permission,
+            content_object=obj,
+            defaults={"reason": reason[:200], "granted_by": by},
+        )
+    audit.record(
+        AuditAction.GRANT,
+        user=by,
+        obj=obj,
+        detail={"agency_id": agency.pk, "permission": action, "reason": reason[:200]},
+    )
+
+
+@transaction.atomic
+def revoke(
+    *, obj: CompartmentedModel, agency: Agency, reason: str, by=None, action: Action = "view"
+) -> int:
+    """Close ``obj`` to ``agency``: revoking ``view`` removes every grant, ``change`` only that."""
+    if not reason:
+        raise ValueError("A revocation needs a reason.")
+    grant_model = grant_model_for(type(obj))
+    rows = grant_model.objects.filter(
+        group_id=agency.group_id,
+        content_object=obj,
+        permission__codename__in=_codenames(type(obj), "change" if action == "change" else "view"),
+    )
+    removed, _ = rows.delete()
+    audit.record(
+        AuditAction.REVOKE,
+        user=by,
+        obj=obj,
+        detail={"agency_id": agency.pk, "permission": action, "reason": reason[:200]},
+    )
+    return removed
+
+
+def grants_on(obj: CompartmentedModel) -> models.QuerySet[GrantBase]:
+    """The grants that open ``obj`` to other agencies (for the owner to review)."""
+    return (
+        grant_model_for(type(obj))
+        .objects.filter(content_object=obj)
+        .select_related("group__agency", "permission")
+        .order_by("granted_at", "id")
+    )

@@ -1,0 +1,111 @@
+"""API base classes: the access layer applied once, for every action, in one place.
+
+``CompartmentViewSet`` restricts its queryset through ``taskforce.access.visible`` before
+anything else happens, so a record out of reach answers 404 to every verb; a visible record the
+caller may not change answers 403; writes go through services and, once written, the record must
+still be within the caller's reach or the transaction rolls back.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, permissions, serializers, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from agencies.selectors import active_memberships
+from taskforce import access
+from taskforce.drf import Conflict, IsActiveMember, StableCursorPagination  # noqa: F401
+
+
+class WriteActionsMixin:
+    """Names the actions that change a record; others only read it."""
+
+    write_actions = frozenset({"update", "partial_update", "destroy"})
+
+    def is_write_action(self) -> bool:
+        return self.action in self.write_actions or (
+            self.action not in {"list", "retrieve", "create", "metadata", None}
+            and self.request.method not in permissions.SAFE_METHODS
+        )
+
+
+class CompartmentViewSet(WriteActionsMixin, viewsets.GenericViewSet):
+    """Base viewset of every compartmented resource.
+
+    Subclasses set ``queryset`` (the unrestricted base), serializers and services. ``get_object``
+    answers 404 outside the caller's reach and 403 for a visible record they may not change.
+    """
+
+    def get_queryset(self):
+        return access.visible(self.request.user, super().get_queryset(), "view")
+
+    def get_object(self):
+        queryset = self.filter_queryset(self.get_queryset())
+        lookup = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        obj = access.get_visible(
+            self.request.user,
+            queryset,
+            pk=lookup,
+            action="change" if self.is_write_action() else "view",
+            audit_read=self.action == "retrieve",
+        )
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+    def ensure_within_reach(self, obj) -> None:
+        """After a write: a record the caller can no longer see means the write is undone."""
+        if not access.can(self.request.user, obj, "view"):
+            raise exceptions.PermissionDenied("The change would put the record out of your reach.")
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class MeMembershipSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    agency_id = serializers.IntegerField()
+    agency_name = serializers.CharField(source="agency.name")
+    discipline = serializers.CharField(source="agency.discipline")
+    role = serializers.CharField()
+    title = serializers.CharField()
+    is_coordinator = serializers.BooleanField()
+    is_service_account = serializers.BooleanField()
+    starts = serializers.DateField()
+    ends = serializers.DateField(allow_null=True)
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    email = serializers.EmailField()
+    is_coordinator = serializers.BooleanField()
+    roles = serializers.ListField(child=serializers.CharField())
+    memberships = MeMembershipSerializer(many=True)
+
+
+class MeView(APIView):
+    """The signed-in user (or partner system), their memberships in force and their roles."""
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        memberships = list(active_memberships(request.user).select_related("agency"))
+        user = request.user
+        data = {
+            "id": user.pk,
+            "username": user.username,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "is_coordinator": any(m.is_coordinator for m in memberships),
+            "roles": sorted({m.role for m in memberships}),
+            "memberships": memberships,
+        }
+        return Response(MeSerializer(data).data)

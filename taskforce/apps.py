@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class TaskforceConfig(AppConfig):
+    name = "taskforce"
+    verbose_name = "Task force"
+
+    def ready(self):
+        from taskforce import signals  # noqa: F401

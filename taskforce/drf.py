@@ -1,0 +1,61 @@
+"""DRF settings-level pieces (permission, pagination, error handler).
+
+Kept apart from ``taskforce.api`` because DRF imports them while loading its own views.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404
+from rest_framework import exceptions, permissions, status
+from rest_framework.pagination import CursorPagination
+
+from agencies.selectors import is_member
+
+
+class Conflict(exceptions.APIException):
+    """A workflow transition that is not allowed from the record's current state."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "This action is not allowed in the record's current state."
+    default_code = "conflict"
+
+
+class IsActiveMember(permissions.BasePermission):
+    """Authenticated, active, and holding at least one membership in force."""
+
+    message = "You need a membership in force in a task force agency."
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated and is_member(request.user))
+
+
+class StableCursorPagination(CursorPagination):
+    """Cursor pagination on an indexed, unique ordering (newest first by default)."""
+
+    ordering = ("-created_at", "-id")
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus Django's validation and permission errors from services."""
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, IntegrityError):
+        exc = Conflict("The change conflicts with existing data.")
+    from rest_framework.views import exception_handler as drf_exception_handler
+    from rest_framework.views import set_rollback
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    set_rollback()
+    return response

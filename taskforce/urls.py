@@ -1,0 +1,40 @@
+"""URL map. Fixed by the API contract: /accounts/login/, /accounts/logout/, /healthz,
+/api/v1/me/, /api/v1/..., /api/schema/, /api/docs/."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from oauth2_provider import views as oauth_views
+from rest_framework.routers import DefaultRouter
+
+from agencies.api import AgencyViewSet, MembershipViewSet
+from taskforce import views
+from taskforce.api import MeView
+from taskforce.health import healthz
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("agencies", AgencyViewSet, basename="agency")
+router.register("memberships", MembershipViewSet, basename="membership")
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api/v1/me/", MeView.as_view(), name="api-me"),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Partner systems: OAuth2 client credentials only (no browser authorization flow).
+    path("oauth/token/", oauth_views.TokenView.as_view(), name="oauth-token"),
+    path("oauth/revoke_token/", oauth_views.RevokeTokenView.as_view(), name="oauth-revoke"),
+    path("admin/", admin.site.urls),
+    path("", views.home, name="home"),
+    path("audit/", views.audit_log, name="audit-log"),
+    path("agencies/", include("agencies.urls")),
+]

@@ -1,0 +1,145 @@
+"""The shared fixture world: two law-enforcement agencies, a prosecutor office, two service
+providers, a community organization and a coordination office, with one user per role.
+
+Personas (usernames): investigator_a, le_supervisor_a, le_victim_specialist_a (agency le_a);
+investigator_b (le_b); prosecutor, vw_coordinator (prosecution); advocate_a, vsp_supervisor_a
+(vsp_a); advocate_b (vsp_b); community_member (community); coordinator (coordination office);
+ended_member (membership at le_a that has ended); outsider (no membership); admin (superuser,
+no membership).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from agencies import services
+from agencies.models import Agency
+from agencies.roles import Discipline, JurisdictionLevel, Role
+from tests.factories import PASSWORD, UserFactory, make_agency, make_member
+
+PERSONAS = (
+    "investigator_a",
+    "le_supervisor_a",
+    "le_victim_specialist_a",
+    "investigator_b",
+    "prosecutor",
+    "vw_coordinator",
+    "advocate_a",
+    "vsp_supervisor_a",
+    "advocate_b",
+    "community_member",
+    "coordinator",
+    "ended_member",
+    "outsider",
+    "admin",
+)
+
+
+@dataclass
+class World:
+    agencies: dict[str, Agency] = field(default_factory=dict)
+    users: dict = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        for bucket in ("agencies", "users"):
+            values = self.__dict__.get(bucket, {})
+            if name in values:
+                return values[name]
+        raise AttributeError(name)
+
+
+def build_world() -> World:
+    w = World()
+    w.agencies["le_a"] = make_agency("Alpha City Police Department", acronym="ACPD")
+    w.agencies["le_b"] = make_agency("Beta County Sheriff", acronym="BCSO")
+    w.agencies["prosecution"] = make_agency(
+        "Gamma County District Attorney", Discipline.PROSECUTION, acronym="GCDA"
+    )
+    w.agencies["vsp_a"] = make_agency(
+        "Delta Survivor Services", Discipline.VICTIM_SERVICES, acronym="DSS"
+    )
+    w.agencies["vsp_b"] = make_agency(
+        "Epsilon Legal Aid",
+        Discipline.VICTIM_SERVICES,
+        acronym="ELA",
+        jurisdiction_level=JurisdictionLevel.STATE,
+    )
+    w.agencies["community"] = make_agency(
+        "Zeta Community Coalition", Discipline.COMMUNITY, acronym="ZCC"
+    )
+    w.agencies["office"] = make_agency(
+        "Task Force Office",
+        Discipline.GOVERNMENT_OTHER,
+        acronym="TFO",
+        jurisdiction_level=JurisdictionLevel.STATE,
+    )
+    a = w.agencies
+    w.users["investigator_a"] = make_member("investigator_a", a["le_a"], Role.INVESTIGATOR)
+    w.users["le_supervisor_a"] = make_member("le_supervisor_a", a["le_a"], Role.LE_SUPERVISOR)
+    w.users["le_victim_specialist_a"] = make_member(
+        "le_victim_specialist_a", a["le_a"], Role.LE_VICTIM_SPECIALIST
+    )
+    w.users["investigator_b"] = make_member("investigator_b", a["le_b"], Role.INVESTIGATOR)
+    w.users["prosecutor"] = make_member("prosecutor", a["prosecution"], Role.PROSECUTOR)
+    w.users["vw_coordinator"] = make_member(
+        "vw_coordinator", a["prosecution"], Role.VICTIM_WITNESS_COORDINATOR
+    )
+    w.users["advocate_a"] = make_member("advocate_a", a["vsp_a"], Role.ADVOCATE)
+    w.users["vsp_supervisor_a"] = make_member("vsp_supervisor_a", a["vsp_a"], Role.VSP_SUPERVISOR)
+    w.users["advocate_b"] = make_member("advocate_b", a["vsp_b"], Role.ADVOCATE)
+    w.users["community_member"] = make_member("community_member", a["community"], Role.MEMBER)
+    w.users["coordinator"] = make_member(
+        "coordinator", a["office"], Role.MEMBER, is_coordinator=True
+    )
+    today = timezone.localdate()
+    ended = make_member(
+        "ended_member",
+        a["le_a"],
+        Role.INVESTIGATOR,
+        starts=today - dt.timedelta(days=400),
+    )
+    membership = ended.memberships.get()
+    services.end_membership(membership=membership, by=None, ends=today - dt.timedelta(days=1))
+    w.users["ended_member"] = ended
+    w.users["outsider"] = UserFactory(username="outsider")
+    admin = UserFactory(username="admin")
+    admin.is_superuser = True
+    admin.is_staff = True
+    admin.save()
+    w.users["admin"] = admin
+    return w
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def api():
+    """An API client factory: ``api(user)`` is logged in as ``user`` (session auth)."""
+
+    def make(user=None):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user=user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def browser_client(client):
+    """A Django test client logged in through the real login form: ``browser_client(user)``."""
+
+    def make(user):
+        from django.test import Client
+
+        c = Client()
+        assert c.login(username=user.username, password=PASSWORD)
+        return c
+
+    return make

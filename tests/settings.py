@@ -1,0 +1,17 @@
+"""Test settings: the real settings plus a test-only compartmented model.
+
+The ``tests.isolation`` app holds a compartmented model that exercises the access layer on its
+own, independent of any feature app.
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "1")
+
+from taskforce.settings import *  # noqa: F403
+from taskforce.settings import INSTALLED_APPS
+
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.isolation"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+REST_FRAMEWORK = {**REST_FRAMEWORK}  # noqa: F405
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/minute", "user": "100000/minute"}
