@@ -27,10 +27,20 @@ def is_coordinator(user) -> bool:
     return cached
 
 
+def may_administer(user) -> bool:
+    """Coordinators and system administrators manage the task force's agencies and people.
+
+    (Administrators manage configuration only: the access layer gives them no records.)
+    """
+    return bool(user is not None and user.is_authenticated and user.is_superuser) or is_coordinator(
+        user
+    )
+
+
 def may_manage_agency(user, agency: Agency) -> bool:
-    """Coordinators manage every agency; supervisors manage their own agency."""
+    """Coordinators and administrators manage every agency; supervisors their own agency."""
     return (
-        is_coordinator(user)
+        may_administer(user)
         or active_memberships(user).filter(agency=agency, role__in=SUPERVISOR_ROLES).exists()
     )
 

@@ -18,7 +18,7 @@ from oauth2_provider.models import get_application_model
 
 from agencies.models import Agency, Membership
 from agencies.roles import ROLES_BY_DISCIPLINE, SUPERVISOR_ROLES, Discipline, Role
-from agencies.selectors import is_coordinator, may_manage_agency
+from agencies.selectors import may_administer, may_manage_agency
 from taskforce import audit
 from taskforce.models import AuditAction
 
@@ -65,7 +65,7 @@ def _apply(agency: Agency, data: dict) -> None:
 @transaction.atomic
 def create_agency(*, by, **data) -> Agency:
     """A coordinator adds a member agency (and its guardian group)."""
-    _require(by is None or is_coordinator(by), "Only coordinators add agencies.")
+    _require(by is None or may_administer(by), "Only coordinators add agencies.")
     agency = Agency(group=Group(name=""))
     _apply(agency, data)
     agency.group = Group.objects.create(name=_group_name(agency.name))
@@ -80,13 +80,13 @@ def update_agency(*, agency: Agency, by, **data) -> Agency:
     """Coordinators edit any agency; an agency's supervisors edit their own agency's profile."""
     _require(by is None or may_manage_agency(by, agency), "You may not edit this agency.")
     if "discipline" in data and data["discipline"] != agency.discipline:
-        _require(by is None or is_coordinator(by), "Only coordinators change a discipline.")
+        _require(by is None or may_administer(by), "Only coordinators change a discipline.")
         if agency.memberships.exists():
             raise ValidationError(
                 {"discipline": "An agency with members cannot change discipline."}
             )
     if "active" in data and data["active"] != agency.active:
-        _require(by is None or is_coordinator(by), "Only coordinators deactivate agencies.")
+        _require(by is None or may_administer(by), "Only coordinators deactivate agencies.")
     changed = [f for f in AGENCY_FIELDS + CAPABILITY_FIELDS if f in data]
     _apply(agency, data)
     agency.save()
@@ -126,7 +126,7 @@ def _may_manage_members(by, agency: Agency, *, coordinator_flag: bool) -> None:
     if by is None:
         return
     _require(may_manage_agency(by, agency), "You may not manage this agency's members.")
-    _require(not coordinator_flag or is_coordinator(by), "Only coordinators appoint coordinators.")
+    _require(not coordinator_flag or may_administer(by), "Only coordinators appoint coordinators.")
 
 
 @transaction.atomic
@@ -237,7 +237,7 @@ def register_partner_application(*, agency: Agency, name: str, by=None, role: st
     (client credentials) acting as that account. Returns ``(application, client_secret)``; the
     secret is shown once and stored hashed.
     """
-    _require(by is None or is_coordinator(by), "Only coordinators register partner systems.")
+    _require(by is None or may_administer(by), "Only coordinators register partner systems.")
     role = role or DEFAULT_SERVICE_ROLE[agency.discipline]
     if role in SUPERVISOR_ROLES:
         raise ValidationError({"role": "A partner system cannot act as a supervisor."})

@@ -58,6 +58,12 @@ class CompartmentViewSet(WriteActionsMixin, viewsets.GenericViewSet):
         if not access.can(self.request.user, obj, "view"):
             raise exceptions.PermissionDenied("The change would put the record out of your reach.")
 
+    def perform_create(self, serializer):
+        self.ensure_within_reach(serializer.save())
+
+    def perform_update(self, serializer):
+        self.ensure_within_reach(serializer.save())
+
     def retrieve(self, request, *args, **kwargs):
         return Response(self.get_serializer(self.get_object()).data)
 

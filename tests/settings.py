@@ -15,3 +15,4 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.isolation"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REST_FRAMEWORK = {**REST_FRAMEWORK}  # noqa: F405
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/minute", "user": "100000/minute"}
+ROOT_URLCONF = "tests.urls"
