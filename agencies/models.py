@@ -145,6 +145,7 @@ class Membership(models.Model):
         indexes = [
             models.Index(fields=["user", "starts", "ends"]),
             models.Index(fields=["agency", "role"]),
+            models.Index(fields=["-created_at", "-id"], name="membership_recent"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -77,14 +77,12 @@ def _codenames(model: type[models.Model], action: Action) -> list[str]:
 # --- Reads ------------------------------------------------------------------------------------
 
 
-def acting_agency_ids(user, compartment: str, action: Action = "view"):
-    """Subquery of agencies through which ``user`` may view/change records of ``compartment``."""
+def _memberships_for(user, compartment: str, action: Action):
+    """Memberships in force through which ``user`` may view/change records of ``compartment``."""
     from agencies.models import Membership
 
-    return (
-        Membership.objects.active()
-        .filter(user_id=user.pk, role__in=roles_that_may(compartment, action))
-        .values("agency_id")
+    return Membership.objects.active().filter(
+        user_id=user.pk, role__in=roles_that_may(compartment, action)
     )
 
 
@@ -96,14 +94,17 @@ def visible(
     model = qs.model
     if user is None or not user.is_authenticated or not user.is_active:
         return qs.none()
-    grant_model = grant_model_for(model)
-    agencies = acting_agency_ids(user, model.compartment, action)
-    granted = grant_model.objects.filter(
-        group__agency__in=agencies,
-        permission__codename__in=_codenames(model, action),
-        permission__content_type__app_label=model._meta.app_label,
-    ).values("content_object_id")
-    return qs.filter(Q(owner_agency__in=agencies) | Q(pk__in=granted))
+    memberships = _memberships_for(user, model.compartment, action)
+    granted = (
+        grant_model_for(model)
+        .objects.filter(
+            group_id__in=memberships.values("agency__group_id"),
+            permission__codename__in=_codenames(model, action),
+            permission__content_type__app_label=model._meta.app_label,
+        )
+        .values("content_object_id")
+    )
+    return qs.filter(Q(owner_agency__in=memberships.values("agency_id")) | Q(pk__in=granted))
 
 
 def can(user, obj: CompartmentedModel, action: Action = "view") -> bool:

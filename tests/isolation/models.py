@@ -11,8 +11,8 @@ class Dossier(CompartmentedModel):
 
     title = models.CharField(max_length=100)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(CompartmentedModel.Meta):
+        pass
 
 
 class DossierGrant(GrantBase):
