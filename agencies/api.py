@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from agencies import selectors, services
 from agencies.models import Agency, Language, Membership, Population, ServiceType
 from agencies.roles import Discipline, JurisdictionLevel, Role
-from taskforce.api import WriteActionsMixin
+from taskforce.api import BaseViewSet
 from taskforce.drf import StableCursorPagination
 
 User = get_user_model()
@@ -83,10 +83,9 @@ class NameCursorPagination(StableCursorPagination):
     partial_update=extend_schema(summary="Edit part of an agency"),
 )
 class AgencyViewSet(
-    WriteActionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
+    BaseViewSet,
 ):
     """Governance compartment: every active member reads; coordinators and supervisors write.
 
@@ -175,10 +174,9 @@ class MembershipFilter(django_filters.FilterSet):
 
 
 class MembershipViewSet(
-    WriteActionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
+    BaseViewSet,
 ):
     """Coordinators see and manage the whole roster; supervisors manage their own agency's."""
 

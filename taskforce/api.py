@@ -8,14 +8,89 @@ still be within the caller's reach or the transaction rolls back.
 
 from __future__ import annotations
 
+import hashlib
+
+from django.db import IntegrityError, transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework.views import APIView, set_rollback
 
 from agencies.selectors import active_memberships
 from taskforce import access
-from taskforce.drf import Conflict, IsActiveMember, StableCursorPagination  # noqa: F401
+from taskforce.drf import Conflict
+from taskforce.models import IdempotencyRecord
+
+
+class IdempotentReplay(Exception):
+    """A control-flow signal: answer with the recorded response."""
+
+    def __init__(self, record: IdempotencyRecord):
+        self.record = record
+
+
+class IdempotencyMixin:
+    """Writes carrying an ``Idempotency-Key`` header run once per user and key.
+
+    A repeat with the same key and the same request gets the first response again; the same key
+    with a different request is a 409. Keys are kept for a day (see ``taskforce.tasks``).
+    """
+
+    idempotency_header = "Idempotency-Key"
+
+    def _idempotency_fingerprint(self, request) -> str:
+        digest = hashlib.sha256()
+        digest.update(request.method.encode())
+        digest.update(request.get_full_path().encode())
+        digest.update(request.body or b"")
+        return digest.hexdigest()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self._idempotency = None
+        key = request.headers.get(self.idempotency_header)
+        if not key or request.method in permissions.SAFE_METHODS:
+            return
+        if len(key) > 255:
+            raise exceptions.ValidationError({self.idempotency_header: "At most 255 characters."})
+        fingerprint = self._idempotency_fingerprint(request)
+        record = IdempotencyRecord.objects.filter(user_id=request.user.pk, key=key).first()
+        if record is not None:
+            if record.fingerprint != fingerprint:
+                raise Conflict("This Idempotency-Key was already used for a different request.")
+            raise IdempotentReplay(record)
+        self._idempotency = (key, fingerprint)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, IdempotentReplay):
+            response = Response(exc.record.body, status=exc.record.status_code)
+            response["Idempotent-Replayed"] = "true"
+            return response
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        pending = getattr(self, "_idempotency", None)
+        if pending and 200 <= response.status_code < 300:
+            key, fingerprint = pending
+            try:
+                with transaction.atomic():
+                    IdempotencyRecord.objects.create(
+                        user_id=request.user.pk,
+                        key=key,
+                        fingerprint=fingerprint,
+                        status_code=response.status_code,
+                        body=response.data,
+                    )
+            except IntegrityError:
+                # A concurrent request with the same key won: undo this one's work.
+                set_rollback()
+                response = Response(
+                    {"detail": "A request with this Idempotency-Key is already being processed."},
+                    status=409,
+                )
+                response = super().finalize_response(request, response, *args, **kwargs)
+        return response
 
 
 class WriteActionsMixin:
@@ -30,7 +105,11 @@ class WriteActionsMixin:
         )
 
 
-class CompartmentViewSet(WriteActionsMixin, viewsets.GenericViewSet):
+class BaseViewSet(IdempotencyMixin, WriteActionsMixin, viewsets.GenericViewSet):
+    """Base of every viewset of the API."""
+
+
+class CompartmentViewSet(BaseViewSet):
     """Base viewset of every compartmented resource.
 
     Subclasses set ``queryset`` (the unrestricted base), serializers and services. ``get_object``

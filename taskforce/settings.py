@@ -272,6 +272,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "purge-idempotency-records": {
+        "task": "taskforce.tasks.purge_idempotency_records",
+        "schedule": 60 * 60,
+        "options": {"expires": 30 * 60},
+    },
     "sync-agency-groups": {
         "task": "agencies.tasks.sync_agency_groups",
         "schedule": 15 * 60,
