@@ -86,25 +86,65 @@ def _memberships_for(user, compartment: str, action: Action):
     )
 
 
+def _granted(model, agency_groups, codenames: list[str]):
+    """Subquery: ids of ``model`` records granted to those agency groups with those permissions."""
+    return (
+        grant_model_for(model)
+        .objects.filter(
+            group_id__in=agency_groups,
+            permission__codename__in=codenames,
+            permission__content_type__app_label=model._meta.app_label,
+        )
+        .values("content_object_id")
+    )
+
+
 def visible(
     user, queryset: models.QuerySet[M] | type[M], action: Action = "view"
 ) -> models.QuerySet[M]:
-    """The records of ``queryset`` that ``user`` may view (or change). Deny by default."""
+    """The records of ``queryset`` that ``user`` may view (or change). Deny by default.
+
+    Besides the owner rule and the record's own grants, a model may declare
+
+    * ``access_parent`` (a foreign key to a compartmented record) with ``parent_grants``:
+      ``(codename, condition)`` pairs; a grant on the parent with that permission opens the
+      children matching the condition (a prosecutor office referred a case sees its subjects
+      and the notes marked for prosecution, not the rest of the file);
+    * ``supervisors_and_assigned_only``: within the agency, only supervisors and the people
+      assigned to the record's case see it.
+    """
     qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
     model = qs.model
     if user is None or not user.is_authenticated or not user.is_active:
         return qs.none()
     memberships = _memberships_for(user, model.compartment, action)
-    granted = (
-        grant_model_for(model)
-        .objects.filter(
-            group_id__in=memberships.values("agency__group_id"),
-            permission__codename__in=_codenames(model, action),
-            permission__content_type__app_label=model._meta.app_label,
-        )
-        .values("content_object_id")
+    agency_groups = memberships.values("agency__group_id")
+    condition = Q(owner_agency__in=memberships.values("agency_id")) | Q(
+        pk__in=_granted(model, agency_groups, _codenames(model, action))
     )
-    return qs.filter(Q(owner_agency__in=memberships.values("agency_id")) | Q(pk__in=granted))
+    parent = getattr(model, "access_parent", None)
+    if parent:
+        parent_model = model._meta.get_field(parent).related_model
+        rules = (
+            [(f"change_{parent_model._meta.model_name}", Q())]
+            if action == "change"
+            else model.parent_grants
+        )
+        for codename, extra in rules:
+            condition |= (
+                Q(**{f"{parent}__in": _granted(parent_model, agency_groups, [codename])}) & extra
+            )
+    qs = qs.filter(condition)
+    if getattr(model, "supervisors_and_assigned_only", False):
+        from agencies.roles import SUPERVISOR_ROLES
+
+        supervised = memberships.filter(role__in=SUPERVISOR_ROLES).values("agency_id")
+        assigned = model._meta.get_field("case").related_model.assigned_investigators.through
+        qs = qs.filter(
+            Q(owner_agency__in=supervised)
+            | Q(case__in=assigned.objects.filter(user_id=user.pk).values("case_id"))
+        )
+    return qs
 
 
 def can(user, obj: CompartmentedModel, action: Action = "view") -> bool:
@@ -154,23 +194,41 @@ def get_visible(
 # --- Grants -----------------------------------------------------------------------------------
 
 
-def _permissions(model: type[models.Model], action: Action) -> list[Permission]:
+def _permissions(
+    model: type[models.Model], action: Action, extra: tuple[str, ...]
+) -> list[Permission]:
     ct = ContentType.objects.get_for_model(model)
-    codenames = [f"view_{model._meta.model_name}"]
+    codenames = [f"view_{model._meta.model_name}", *extra]
     if action == "change":
         codenames.append(f"change_{model._meta.model_name}")
-    return list(Permission.objects.filter(content_type=ct, codename__in=codenames))
+    permissions = list(Permission.objects.filter(content_type=ct, codename__in=codenames))
+    if len(permissions) != len(set(codenames)):
+        raise ImproperlyConfigured(f"Unknown permission among {codenames} for {model.__name__}.")
+    return permissions
 
 
 @transaction.atomic
-def grant(*, obj: CompartmentedModel, agency: Agency, action: Action, reason: str, by=None) -> None:
-    """Open ``obj`` to ``agency`` (view, or view and change) for a stated domain reason."""
+def grant(
+    *,
+    obj: CompartmentedModel,
+    agency: Agency,
+    action: Action,
+    reason: str,
+    by=None,
+    extra_permissions: tuple[str, ...] = (),
+) -> None:
+    """Open ``obj`` to ``agency`` (view, or view and change) for a stated domain reason.
+
+    ``extra_permissions`` names model permissions beyond view/change (e.g. ``view_case_file``).
+    """
     if not reason:
         raise ValueError("A grant needs a reason.")
+    if not getattr(type(obj), "grantable", True):
+        raise PermissionDenied(f"A {type(obj)._meta.verbose_name} is never shared.")
     if agency.pk == obj.owner_agency_id:
         return  # the owner already holds its own records
     grant_model = grant_model_for(type(obj))
-    for permission in _permissions(type(obj), action):
+    for permission in _permissions(type(obj), action, extra_permissions):
         grant_model.objects.get_or_create(
             group_id=agency.group_id,
             permission=permission,
@@ -181,7 +239,12 @@ def grant(*, obj: CompartmentedModel, agency: Agency, action: Action, reason: st
         AuditAction.GRANT,
         user=by,
         obj=obj,
-        detail={"agency_id": agency.pk, "permission": action, "reason": reason[:200]},
+        detail={
+            "agency_id": agency.pk,
+            "permission": action,
+            "extra": list(extra_permissions),
+            "reason": reason[:200],
+        },
     )
 
 
@@ -193,11 +256,9 @@ def revoke(
     if not reason:
         raise ValueError("A revocation needs a reason.")
     grant_model = grant_model_for(type(obj))
-    rows = grant_model.objects.filter(
-        group_id=agency.group_id,
-        content_object=obj,
-        permission__codename__in=_codenames(type(obj), "change" if action == "change" else "view"),
-    )
+    rows = grant_model.objects.filter(group_id=agency.group_id, content_object=obj)
+    if action == "change":
+        rows = rows.filter(permission__codename=f"change_{type(obj)._meta.model_name}")
     removed, _ = rows.delete()
     audit.record(
         AuditAction.REVOKE,
