@@ -25,9 +25,7 @@ class CompartmentedModel(models.Model):
         # Backs the API's cursor ordering (newest first). Subclasses that declare their own Meta
         # inherit from this one to keep it.
         ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["-created_at", "-id"], name="%(app_label)s_%(class)s_recent")
-        ]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="%(class)s_recent")]
 
 
 class GrantBase(GroupObjectPermissionBase):
