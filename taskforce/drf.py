@@ -13,6 +13,7 @@ from rest_framework import exceptions, permissions, status
 from rest_framework.pagination import CursorPagination
 
 from agencies.selectors import is_member
+from taskforce.errors import InvalidTransition
 
 
 class Conflict(exceptions.APIException):
@@ -49,6 +50,8 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, InvalidTransition):
+        exc = Conflict(str(exc) or None)
     elif isinstance(exc, IntegrityError):
         exc = Conflict("The change conflicts with existing data.")
     from rest_framework.views import exception_handler as drf_exception_handler
