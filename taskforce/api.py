@@ -94,11 +94,18 @@ class IdempotencyMixin:
 
 
 class WriteActionsMixin:
-    """Names the actions that change a record; others only read it."""
+    """Names the actions that change a record; others only read it.
+
+    ``decision_actions`` are writes by someone who may only view the record (a prosecutor office
+    accepting a referral): the object is fetched for view and the service checks the rest.
+    """
 
     write_actions = frozenset({"update", "partial_update", "destroy"})
+    decision_actions: frozenset[str] = frozenset()
 
     def is_write_action(self) -> bool:
+        if self.action in self.decision_actions:
+            return False
         return self.action in self.write_actions or (
             self.action not in {"list", "retrieve", "create", "metadata", None}
             and self.request.method not in permissions.SAFE_METHODS
@@ -150,6 +157,22 @@ class CompartmentViewSet(BaseViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference to a compartmented record, resolved only among those the caller may see.
+
+    An invisible id is rejected exactly like an unknown one, so input never reveals existence.
+    """
+
+    def __init__(self, model, action="view", **kwargs):
+        self.model, self.access_action = model, action
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return access.visible(user, self.model._default_manager.all(), self.access_action)
 
 
 class MeMembershipSerializer(serializers.Serializer):
