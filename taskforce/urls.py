@@ -9,6 +9,7 @@ from oauth2_provider import views as oauth_views
 from rest_framework.routers import DefaultRouter
 
 from agencies.api import AgencyViewSet, MembershipViewSet
+from cases import api as cases_api
 from taskforce import views
 from taskforce.api import MeView
 from taskforce.health import healthz
@@ -17,6 +18,7 @@ router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("memberships", MembershipViewSet, basename="membership")
+cases_api.register(router)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

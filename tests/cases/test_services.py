@@ -27,27 +27,41 @@ from taskforce import access
 
 def test_case_numbers_are_per_agency_and_year_and_never_reused(world, case):
     second = services.open_case(
-        by=world.le_supervisor_a, agency=world.le_a, title="Two", origin=Origin.REACTIVE,
-        trafficking_type=TraffickingType.LABOR, jurisdiction_level="local",
+        by=world.le_supervisor_a,
+        agency=world.le_a,
+        title="Two",
+        origin=Origin.REACTIVE,
+        trafficking_type=TraffickingType.LABOR,
+        jurisdiction_level="local",
     )
     year = timezone.localdate().year
     assert case.number == f"ACPD-{year}-00001"
     assert second.number == f"ACPD-{year}-00002"
     last_year = services.open_case(
-        by=world.investigator_a, agency=world.le_a, title="Old", origin=Origin.REACTIVE,
-        trafficking_type=TraffickingType.SEX, jurisdiction_level="local",
+        by=world.investigator_a,
+        agency=world.le_a,
+        title="Old",
+        origin=Origin.REACTIVE,
+        trafficking_type=TraffickingType.SEX,
+        jurisdiction_level="local",
         opened_on=dt.date(year - 1, 12, 31),
     )
     assert last_year.number == f"ACPD-{year - 1}-00001"
 
 
 def test_only_law_enforcement_of_the_agency_opens_cases(world):
-    for persona, agency in [("advocate_a", "vsp_a"), ("investigator_b", "le_a"),
-                            ("le_victim_specialist_a", "le_a")]:
+    for persona, agency in [
+        ("advocate_a", "vsp_a"),
+        ("investigator_b", "le_a"),
+        ("le_victim_specialist_a", "le_a"),
+    ]:
         with pytest.raises((PermissionDenied, ValidationError)):
             services.open_case(
-                by=world.users[persona], agency=world.agencies[agency], title="x",
-                origin=Origin.REACTIVE, trafficking_type=TraffickingType.SEX,
+                by=world.users[persona],
+                agency=world.agencies[agency],
+                title="x",
+                origin=Origin.REACTIVE,
+                trafficking_type=TraffickingType.SEX,
                 jurisdiction_level="local",
             )
     assert not Case.objects.exists()
@@ -70,7 +84,9 @@ def test_case_state_machine(world, case, path, allowed):
 
     steps = {
         "activate": lambda: services.activate_case(case=case, by=world.investigator_a),
-        "close": lambda: services.close_case(case=case, by=world.investigator_a, reason="No victims"),
+        "close": lambda: services.close_case(
+            case=case, by=world.investigator_a, reason="No victims"
+        ),
         "reopen": lambda: services.reopen_case(case=case, by=world.investigator_a),
     }
     *before, last = path
@@ -135,12 +151,20 @@ def test_note_edit_window_then_corrections(world, case):
 
 def test_deconfliction_names_only_the_other_agency(world, case):
     other = services.open_case(
-        by=world.investigator_b, agency=world.le_b, title="Beta case", origin=Origin.REACTIVE,
-        trafficking_type=TraffickingType.SEX, jurisdiction_level="local",
+        by=world.investigator_b,
+        agency=world.le_b,
+        title="Beta case",
+        origin=Origin.REACTIVE,
+        trafficking_type=TraffickingType.SEX,
+        jurisdiction_level="local",
     )
-    services.add_identifier(case=case, by=world.investigator_a, kind="phone", value="(555) 201-3344")
+    services.add_identifier(
+        case=case, by=world.investigator_a, kind="phone", value="(555) 201-3344"
+    )
     assert not DeconflictionHit.objects.exists()
-    services.add_identifier(case=other, by=world.investigator_b, kind="phone", value="+1 555.201.3344")
+    services.add_identifier(
+        case=other, by=world.investigator_b, kind="phone", value="+1 555.201.3344"
+    )
     mine = access.visible(world.investigator_a, DeconflictionHit).get()
     theirs = access.visible(world.investigator_b, DeconflictionHit).get()
     assert (mine.case, mine.other_agency) == (case, world.le_b)
@@ -155,32 +179,62 @@ def test_deconfliction_names_only_the_other_agency(world, case):
 
 def test_person_identifier_from_subject_name_and_birth_date(world, case):
     other = services.open_case(
-        by=world.investigator_b, agency=world.le_b, title="Beta", origin=Origin.REACTIVE,
-        trafficking_type=TraffickingType.LABOR, jurisdiction_level="local",
+        by=world.investigator_b,
+        agency=world.le_b,
+        title="Beta",
+        origin=Origin.REACTIVE,
+        trafficking_type=TraffickingType.LABOR,
+        jurisdiction_level="local",
     )
-    services.add_subject(case=case, by=world.investigator_a, role="trafficker",
-                         first_name="José", last_name="Alvarez", date_of_birth=dt.date(1980, 5, 1))
-    services.add_subject(case=other, by=world.investigator_b, role="recruiter",
-                         first_name="JOSE", last_name="alvarez", date_of_birth=dt.date(1980, 5, 1))
+    services.add_subject(
+        case=case,
+        by=world.investigator_a,
+        role="trafficker",
+        first_name="José",
+        last_name="Alvarez",
+        date_of_birth=dt.date(1980, 5, 1),
+    )
+    services.add_subject(
+        case=other,
+        by=world.investigator_b,
+        role="recruiter",
+        first_name="JOSE",
+        last_name="alvarez",
+        date_of_birth=dt.date(1980, 5, 1),
+    )
     assert DeconflictionHit.objects.filter(kind="person").count() == 2
 
 
 def test_future_birth_date_is_refused(world, case):
     with pytest.raises(ValidationError):
-        services.add_subject(case=case, by=world.investigator_a, role="trafficker",
-                             date_of_birth=timezone.localdate() + dt.timedelta(days=1))
+        services.add_subject(
+            case=case,
+            by=world.investigator_a,
+            role="trafficker",
+            date_of_birth=timezone.localdate() + dt.timedelta(days=1),
+        )
     assert not Subject.objects.exists()
 
 
 def test_prosecution_flow_and_what_each_side_sees(world, case):
-    subject = services.add_subject(case=case, by=world.investigator_a, role="trafficker",
-                                   first_name="A", last_name="B")
-    marked = services.add_note(case=case, by=world.investigator_a, note_type="interview",
-                               body="For the DA", for_prosecution=True)
+    subject = services.add_subject(
+        case=case, by=world.investigator_a, role="trafficker", first_name="A", last_name="B"
+    )
+    marked = services.add_note(
+        case=case,
+        by=world.investigator_a,
+        note_type="interview",
+        body="For the DA",
+        for_prosecution=True,
+    )
     unmarked = services.add_note(case=case, by=world.investigator_a, note_type="tip", body="Ours")
     operation = services.plan_operation(
-        case=case, by=world.investigator_a, operation_type="search_warrant",
-        starts_at=timezone.now(), ends_at=timezone.now() + dt.timedelta(hours=2), location="x",
+        case=case,
+        by=world.investigator_a,
+        operation_type="search_warrant",
+        starts_at=timezone.now(),
+        ends_at=timezone.now() + dt.timedelta(hours=2),
+        location="x",
     )
     referral = services.refer_for_prosecution(
         case=case, office=world.prosecution, by=world.investigator_a
@@ -197,8 +251,11 @@ def test_prosecution_flow_and_what_each_side_sees(world, case):
     charge = services.add_charge(prosecution=prosecution, by=p, subject=subject, statute=statute)
     assert charge.nibrs_offense.code == "64A"
     event = services.schedule_court_event(
-        prosecution=prosecution, by=p, event_type="arraignment",
-        scheduled_at=timezone.now() + dt.timedelta(days=10), court="Dunmore County Court",
+        prosecution=prosecution,
+        by=p,
+        event_type="arraignment",
+        scheduled_at=timezone.now() + dt.timedelta(days=10),
+        court="Dunmore County Court",
     )
     note = services.add_prosecutor_note(prosecution=prosecution, by=p, body="Strategy")
     investigator = world.investigator_a
@@ -237,14 +294,23 @@ def test_pre_operation_notice_carries_only_the_protocol_items(world, case):
     from agencies.models import Language
 
     operation = services.plan_operation(
-        case=case, by=world.investigator_a, operation_type="raid_sweep",
-        starts_at=timezone.now(), ends_at=timezone.now() + dt.timedelta(hours=3),
+        case=case,
+        by=world.investigator_a,
+        operation_type="raid_sweep",
+        starts_at=timezone.now(),
+        ends_at=timezone.now() + dt.timedelta(hours=3),
         location="1200 Industrial Way",
     )
     notice = services.send_pre_operation_notice(
-        operation=operation, provider=world.vsp_a, by=world.investigator_a,
-        window_starts=operation.starts_at, window_ends=operation.ends_at, expected_victims=4,
-        genders=["female"], languages=Language.objects.filter(code="es"), minors_expected=True,
+        operation=operation,
+        provider=world.vsp_a,
+        by=world.investigator_a,
+        window_starts=operation.starts_at,
+        window_ends=operation.ends_at,
+        expected_victims=4,
+        genders=["female"],
+        languages=Language.objects.filter(code="es"),
+        minors_expected=True,
     )
     assert access.can(world.advocate_a, notice)
     assert not access.can(world.advocate_b, notice)
