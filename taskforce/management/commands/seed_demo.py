@@ -254,8 +254,12 @@ class Command(BaseCommand):
                     title=title,
                     is_coordinator=coordinator,
                 )
+        from cases import demo as cases_demo
+
+        new_cases = cases_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo task force ready: {len(agencies)} agencies, {len(USERS) + 1} users."
+                f"Demo task force ready: {len(agencies)} agencies, {len(USERS) + 1} users"
+                f" ({new_cases} demo cases added)."
             )
         )
