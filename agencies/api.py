@@ -98,8 +98,10 @@ class AgencyViewSet(
     pagination_class = NameCursorPagination
 
     def get_queryset(self):
+        # Inactive agencies are the coordinators' business; to others they do not exist.
+        include_inactive = selectors.may_administer(self.request.user)
         return (
-            selectors.agency_directory(self.request.user, include_inactive=True)
+            selectors.agency_directory(self.request.user, include_inactive=include_inactive)
             .prefetch_related("services_offered", "populations_served", "languages")
             .order_by("name", "id")
         )

@@ -20,6 +20,7 @@ from agencies.models import Agency, Membership
 from agencies.roles import ROLES_BY_DISCIPLINE, SUPERVISOR_ROLES, Discipline, Role
 from agencies.selectors import may_administer, may_manage_agency
 from taskforce import audit
+from taskforce.errors import InvalidTransition
 from taskforce.models import AuditAction
 
 User = get_user_model()
@@ -191,7 +192,10 @@ def update_membership(*, membership: Membership, by, **data) -> Membership:
 @transaction.atomic
 def end_membership(*, membership: Membership, by, ends: dt.date | None = None) -> Membership:
     """End a membership (today by default). It grants nothing from the day after."""
-    ends = ends or timezone.localdate()
+    today = timezone.localdate()
+    if membership.ends is not None and membership.ends < today:
+        raise InvalidTransition("This membership has already ended.")
+    ends = ends or today
     if ends < membership.starts:
         raise ValidationError({"ends": "A membership cannot end before it starts."})
     return update_membership(membership=membership, by=by, ends=ends)

@@ -1,7 +1,39 @@
 """Template context every page needs: the task force's name and who is acting for whom."""
 
+from __future__ import annotations
+
 from django.conf import settings
+
+from agencies.selectors import active_memberships
+
+
+def memberships_in_force(request) -> list:
+    """The signed-in user's memberships in force, with their agencies (one query per request).
+
+    Ordered the way the audit trail picks the acting agency: people before service accounts,
+    then the earliest membership.
+    """
+    cached = getattr(request, "_memberships_in_force", None)
+    if cached is None:
+        user = getattr(request, "user", None)
+        cached = list(
+            active_memberships(user)
+            .select_related("agency")
+            .order_by("is_service_account", "starts", "id")
+        )
+        request._memberships_in_force = cached
+    return cached
 
 
 def taskforce(request):
-    return {"TASKFORCE_NAME": settings.TASKFORCE_NAME}
+    memberships = memberships_in_force(request)
+    user = getattr(request, "user", None)
+    is_coordinator = any(m.is_coordinator for m in memberships)
+    return {
+        "TASKFORCE_NAME": settings.TASKFORCE_NAME,
+        "memberships_in_force": memberships,
+        "acting_membership": memberships[0] if memberships else None,
+        "other_memberships_count": max(len(memberships) - 1, 0),
+        "user_is_coordinator": is_coordinator,
+        "user_may_read_audit": is_coordinator or bool(user and user.is_superuser),
+    }

@@ -35,6 +35,8 @@ ENVIRONMENT_VARIABLES = (
     "API_ANON_RATE",
     "API_USER_RATE",
     "LOG_LEVEL",
+    "PORT",
+    "WEB_CONCURRENCY",
 )
 
 DEBUG = env.bool("DEBUG", default=False)

@@ -5,13 +5,19 @@ own, independent of any feature app.
 """
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("DEBUG", "1")
+# Tests get their own var/ (SQLite, broker folders), apart from a running `make run`.
+os.environ.setdefault(
+    "TASKFORCE_VAR_DIR", str(Path(__file__).resolve().parent.parent / "var" / "test")
+)
 
 from taskforce.settings import *  # noqa: F403
 from taskforce.settings import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.isolation"]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns when it is missing
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REST_FRAMEWORK = {**REST_FRAMEWORK}  # noqa: F405
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/minute", "user": "100000/minute"}

@@ -169,3 +169,13 @@ def test_partner_application_acts_through_a_service_account(world):
     assert secret and application.client_secret != secret  # stored hashed
     with pytest.raises(PermissionDenied):
         services.register_partner_application(agency=world.vsp_a, name="x", by=world.advocate_a)
+
+
+def test_an_ended_membership_cannot_be_ended_again(world):
+    from taskforce.errors import InvalidTransition
+
+    membership = world.ended_member.memberships.get()
+    with pytest.raises(InvalidTransition):
+        services.end_membership(membership=membership, by=world.coordinator)
+    membership.refresh_from_db()
+    assert membership.ends < TODAY()
