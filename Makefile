@@ -43,7 +43,7 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 
 bench: $(VENV)/.installed var
-	$(BIN)/pytest tests/benchmarks -p no:cacheprovider -s
+	$(BIN)/python -m tests.benchmarks
 
 clean:
 	rm -rf var/db.sqlite3 var/broker var/staticfiles var/celerybeat-schedule*

@@ -39,4 +39,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("audit/", views.audit_log, name="audit-log"),
     path("agencies/", include("agencies.urls")),
+    path("cases/", include("cases.urls")),
 ]

@@ -12,6 +12,7 @@ from django.shortcuts import render
 
 from agencies.roles import ROLES_BY_DISCIPLINE, Discipline
 from agencies.selectors import agency_directory
+from cases.home import investigations_context, prosecution_context
 from taskforce.context_processors import memberships_in_force
 from taskforce.forms import AuditLogFilterForm
 from taskforce.models import AuditEvent
@@ -70,6 +71,10 @@ def home(request):
     context = {"sections": sections}
     if "coordinator" in sections:
         context["agency_counts"], context["agency_total"] = _agency_counts(request.user)
+    if "investigations" in sections:
+        context.update(investigations_context(request.user))
+    if "prosecution" in sections:
+        context.update(prosecution_context(request.user))
     return render(request, "taskforce/home.html", context)
 
 

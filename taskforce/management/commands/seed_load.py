@@ -1,0 +1,865 @@
+"""Seed load data for the performance budgets (DESIGN §10): agencies, people, cases.
+
+    manage.py seed_load [--cases 100000] [--agencies 50] [--users 500] [--seed 2026]
+
+Fast by construction: rows go in with ``bulk_create`` in batches, every load user shares one
+precomputed password hash (``LOAD_PASSWORD``), and no service, signal or audit row runs. Grants
+are written straight into the grant tables with the reasons the services would give them.
+
+It runs once per database: when load agencies already exist it changes nothing and says what
+is there (it neither tops up nor resizes; load a fresh database for another size). Everything is
+loaded in one transaction, so an interrupted run leaves no partial load behind.
+
+The work is a list of stages (``STAGES``), each a function of the shared ``Load`` state, timed
+and printed one by one; other apps extend the load by adding stages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from agencies.models import Agency, Membership
+from agencies.roles import Discipline, JurisdictionLevel, Role
+from cases import normalize
+from cases.models import (
+    Case,
+    CaseGrant,
+    CaseNote,
+    CaseNumberSequence,
+    CaseStatus,
+    Charge,
+    ChargeGrant,
+    ConfirmationStatus,
+    CourtEvent,
+    CourtEventGrant,
+    CourtEventType,
+    DeconflictionHit,
+    Disposition,
+    Gender,
+    Identifier,
+    IdentifierKind,
+    NibrsOffense,
+    NoteType,
+    Origin,
+    Prosecution,
+    ProsecutionGrant,
+    ProsecutionReferral,
+    ProsecutionReferralGrant,
+    ProsecutionReferralStatus,
+    RecruitmentMethod,
+    Statute,
+    Subject,
+    SubjectRole,
+    TraffickingSubtype,
+    TraffickingType,
+    UcrClearance,
+    Venue,
+)
+
+User = get_user_model()
+
+DEFAULT_LOAD_PASSWORD = "load-password-2026"  # noqa: S105 - load databases only
+LOAD_AGENCY_PREFIX = "Load "
+LOAD_CASE_PREFIX = "LOAD"
+LOAD_USERNAME_PREFIX = "load"
+SHARE_REASON = "load: co-investigation"
+BATCH_SIZE = 5000
+YEARS = 5
+
+# Share of agencies per discipline (the rest are law enforcement) and share of people.
+AGENCY_SHARE = {
+    Discipline.PROSECUTION: 0.10,
+    Discipline.VICTIM_SERVICES: 0.20,
+    Discipline.COMMUNITY: 0.10,
+}
+PEOPLE_SHARE = {
+    Discipline.LAW_ENFORCEMENT: 0.70,
+    Discipline.PROSECUTION: 0.10,
+    Discipline.VICTIM_SERVICES: 0.15,
+    Discipline.COMMUNITY: 0.05,
+}
+# Roles every agency of a discipline has first, then how the rest of its people are spread.
+ROLE_FLOOR = {
+    Discipline.LAW_ENFORCEMENT: [Role.INVESTIGATOR, Role.LE_SUPERVISOR, Role.LE_VICTIM_SPECIALIST],
+    Discipline.PROSECUTION: [Role.PROSECUTOR, Role.VICTIM_WITNESS_COORDINATOR],
+    Discipline.VICTIM_SERVICES: [Role.ADVOCATE],
+    Discipline.COMMUNITY: [Role.MEMBER],
+}
+ROLE_MIX = {
+    Discipline.LAW_ENFORCEMENT: {
+        Role.INVESTIGATOR: 75,
+        Role.LE_SUPERVISOR: 12,
+        Role.LE_VICTIM_SPECIALIST: 13,
+    },
+    Discipline.PROSECUTION: {Role.PROSECUTOR: 70, Role.VICTIM_WITNESS_COORDINATOR: 30},
+    Discipline.VICTIM_SERVICES: {Role.ADVOCATE: 80, Role.VSP_SUPERVISOR: 20},
+    Discipline.COMMUNITY: {Role.MEMBER: 1},
+}
+AGENCY_KINDS = {
+    Discipline.LAW_ENFORCEMENT: [
+        ("Police Department", JurisdictionLevel.LOCAL, 6),
+        ("County Sheriff's Office", JurisdictionLevel.LOCAL, 2),
+        ("State Police District", JurisdictionLevel.STATE, 1),
+        ("Tribal Police", JurisdictionLevel.TRIBAL, 1),
+        ("Federal Field Office", JurisdictionLevel.FEDERAL, 2),
+    ],
+    Discipline.PROSECUTION: [
+        ("County District Attorney", JurisdictionLevel.LOCAL, 3),
+        ("State Attorney General", JurisdictionLevel.STATE, 1),
+        ("U.S. Attorney's Office", JurisdictionLevel.FEDERAL, 1),
+    ],
+    Discipline.VICTIM_SERVICES: [("Survivor Services", JurisdictionLevel.LOCAL, 1)],
+    Discipline.COMMUNITY: [("Community Coalition", JurisdictionLevel.LOCAL, 1)],
+}
+TOWNS = [
+    "Ashford", "Brookfield", "Carver", "Dalton", "Easton", "Fairview", "Glenwood", "Hartley",
+    "Irvington", "Jasper", "Kingsley", "Linden", "Marlow", "Newbury", "Oakdale", "Preston",
+    "Quincy", "Redford", "Salem", "Thornton", "Upton", "Vernon", "Weston", "Yardley",
+]  # fmt: skip
+FIRST_NAMES = [
+    "Alex", "Maria", "James", "Aisha", "Wei", "Daniel", "Sofia", "Omar", "Grace", "Luis",
+    "Hannah", "Tyrone", "Mei", "Carlos", "Fatima", "Ethan", "Priya", "Noah", "Elena", "Samuel",
+]  # fmt: skip
+LAST_NAMES = [
+    "Garcia", "Smith", "Nguyen", "Johnson", "Patel", "Williams", "Kim", "Brown", "Lopez",
+    "Davis", "Okafor", "Miller", "Chen", "Wilson", "Hernandez", "Moore", "Singh", "Taylor",
+]  # fmt: skip
+OPERATION_WORDS = [
+    "Lantern", "Harbor", "Crossroads", "Nightfall", "Keystone", "Riverbend", "Ironwood",
+    "Northstar", "Clearwater", "Sentinel", "Bluebird", "Granite", "Tailwind", "Meridian",
+]  # fmt: skip
+AREA_CODES = ["217", "309", "312", "618", "630", "708", "773", "815", "847", "872"]
+
+
+@dataclass(slots=True)
+class LoadCase:
+    """What later stages need to know about one loaded case (not the model, to keep memory low)."""
+
+    id: int
+    agency_id: int
+    investigator_id: int
+    opened_on: dt.date
+    created_at: dt.datetime
+    shared_with: int | None = None  # a co-investigating law-enforcement agency
+    referred: bool = False
+    subject_id: int = 0
+    identifier_id: int = 0
+
+
+@dataclass
+class Load:
+    """The shared state of one load run; each stage reads what earlier stages put here."""
+
+    cases: int
+    agencies: int
+    users: int
+    rng: random.Random
+    batch_size: int = BATCH_SIZE
+    today: dt.date = field(default_factory=timezone.localdate)
+    now: dt.datetime = field(default_factory=timezone.now)
+    agencies_by_discipline: dict[str, list[Agency]] = field(default_factory=dict)
+    case_weight: dict[int, float] = field(default_factory=dict)  # LE agency id -> share of cases
+    staff: dict[int, dict[str, list[int]]] = field(default_factory=dict)  # agency -> role -> users
+    loaded_cases: list[LoadCase] = field(default_factory=list)
+    # Pairs of cases of two agencies that hold the same phone.
+    duplicate_phones: list[tuple[LoadCase, LoadCase]] = field(default_factory=list)
+
+    def agency(self, agency_id: int) -> Agency:
+        return next(
+            a for group in self.agencies_by_discipline.values() for a in group if a.pk == agency_id
+        )
+
+    def people(self, agency_id: int, *roles: str) -> list[int]:
+        return [u for role in roles for u in self.staff[agency_id].get(role, [])]
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def batched_create(model: type[models.Model], rows: Iterable[models.Model], size: int) -> list:
+    """``bulk_create`` in batches of ``size``; returns the created objects (with their ids)."""
+    created, batch = [], []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            created.extend(model.objects.bulk_create(batch, batch_size=size))
+            batch = []
+    if batch:
+        created.extend(model.objects.bulk_create(batch, batch_size=size))
+    return created
+
+
+@contextmanager
+def explicit_timestamps(*models_: type[models.Model]):
+    """Let ``bulk_create`` keep the ``created_at``/``updated_at`` we set.
+
+    Load records span five years, as a real task force's would; left to ``auto_now_add`` they
+    would all be created "now", which hides how the newest-first list ordering behaves.
+    """
+    fields = [
+        f
+        for model in models_
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
+    for f in fields:
+        f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, auto_now, auto_now_add in saved:
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+
+
+def spread(total: int, weights: list[float], minimum: int, what: str) -> list[int]:
+    """Split ``total`` in proportion to ``weights``, each part at least ``minimum``."""
+    if total < minimum * len(weights):
+        raise CommandError(
+            f"{total} {what} cannot give each of {len(weights)} agencies at least {minimum}: "
+            f"raise --users or lower --agencies."
+        )
+    extra = total - minimum * len(weights)
+    raw = [extra * w / sum(weights) for w in weights]
+    parts = [int(r) for r in raw]
+    by_remainder = sorted(range(len(raw)), key=lambda i: raw[i] - parts[i], reverse=True)
+    for i in by_remainder[: extra - sum(parts)]:
+        parts[i] += 1
+    return [minimum + p for p in parts]
+
+
+def weighted(rng: random.Random, mix: dict, k: int) -> list:
+    return rng.choices(list(mix), weights=list(mix.values()), k=k)
+
+
+def at(day: dt.date, seconds: int = 0) -> dt.datetime:
+    """A moment in the working day of ``day`` (UTC), ``seconds`` after 14:00."""
+    return dt.datetime.combine(day, dt.time(14), tzinfo=dt.UTC) + dt.timedelta(seconds=seconds)
+
+
+def stamps(moment: dt.datetime, load: Load) -> dict[str, dt.datetime]:
+    moment = min(moment, load.now)
+    return {"created_at": moment, "updated_at": moment}
+
+
+def permission(model: type[models.Model], codename: str) -> Permission:
+    return Permission.objects.get(
+        content_type__app_label=model._meta.app_label,
+        content_type__model=model._meta.model_name,
+        codename=codename,
+    )
+
+
+# --- stages -----------------------------------------------------------------------------------
+
+
+def load_agencies(load: Load) -> int:
+    """Agencies (about 60% law enforcement) and their guardian groups, groups first."""
+    n = load.agencies
+    counts = {d: max(1, round(n * share)) for d, share in AGENCY_SHARE.items()}
+    counts[Discipline.LAW_ENFORCEMENT] = n - sum(counts.values())
+    if counts[Discipline.LAW_ENFORCEMENT] < 2:
+        raise CommandError("Use at least 5 agencies (two law-enforcement agencies share cases).")
+    plan = []
+    for discipline in (
+        Discipline.LAW_ENFORCEMENT,
+        Discipline.PROSECUTION,
+        Discipline.VICTIM_SERVICES,
+        Discipline.COMMUNITY,
+    ):
+        kinds = AGENCY_KINDS[discipline]
+        for i in range(counts[discipline]):
+            # Every kind appears once before weights decide (so each level has an agency).
+            if i < len(kinds):
+                label, level, _ = kinds[i]
+            else:
+                label, level, _ = load.rng.choices(kinds, weights=[k[2] for k in kinds])[0]
+            plan.append((discipline, label, level))
+    groups = Group.objects.bulk_create(
+        [Group(name=f"agency:load:{i:03d}") for i in range(len(plan))]
+    )
+    agencies = []
+    for i, ((discipline, label, level), group) in enumerate(zip(plan, groups, strict=True)):
+        town = TOWNS[i % len(TOWNS)]
+        agencies.append(
+            Agency(
+                name=f"{LOAD_AGENCY_PREFIX}{i + 1:02d} {town} {label}",
+                discipline=discipline,
+                jurisdiction_level=level,
+                city=town,
+                state="IL",
+                phone=f"(555) 010-{i:04d}",
+                public_contact_name=f"{town} {label} duty desk",
+                public_contact_email=f"duty{i + 1:02d}@load.example.org",
+                public_contact_phone=f"(555) 011-{i:04d}",
+                group=group,
+            )
+        )
+    agencies = Agency.objects.bulk_create(agencies)
+    # The case-number prefix of a load agency is its acronym: LOAD<agency id>.
+    for agency in agencies:
+        agency.acronym = f"{LOAD_CASE_PREFIX}{agency.pk}"
+    Agency.objects.bulk_update(agencies, ["acronym"])
+    for agency in agencies:
+        load.agencies_by_discipline.setdefault(agency.discipline, []).append(agency)
+    # A skewed (Zipf) case load: a few large agencies, a long tail of small ones.
+    le = load.agencies_by_discipline[Discipline.LAW_ENFORCEMENT]
+    total = sum(1 / (k + 1) for k in range(len(le)))
+    load.case_weight = {a.pk: (1 / (k + 1)) / total for k, a in enumerate(le)}
+    return len(groups) + len(agencies)
+
+
+def load_users(load: Load) -> int:
+    """People, one membership in force each (roles of their agency's discipline), a few with an
+    ended membership elsewhere, and each in their agency's group."""
+    rng, password = load.rng, make_password(os.environ.get("LOAD_PASSWORD", DEFAULT_LOAD_PASSWORD))
+    people = {d: round(load.users * share) for d, share in PEOPLE_SHARE.items()}
+    people[Discipline.COMMUNITY] = load.users - sum(
+        v for d, v in people.items() if d != Discipline.COMMUNITY
+    )
+    seats = []  # (agency, role)
+    for discipline, agencies in load.agencies_by_discipline.items():
+        weights = [load.case_weight.get(a.pk, 1.0) ** 0.5 for a in agencies]
+        floor = ROLE_FLOOR[discipline]
+        sizes = spread(people[discipline], weights, len(floor), f"{discipline} people")
+        for agency, size in zip(agencies, sizes, strict=True):
+            roles = [*floor, *weighted(rng, ROLE_MIX[discipline], size - len(floor))]
+            seats.extend((agency, role) for role in roles)
+    rng.shuffle(seats)
+    users = batched_create(
+        User,
+        (
+            User(
+                username=f"{LOAD_USERNAME_PREFIX}{i:04d}",
+                first_name=rng.choice(FIRST_NAMES),
+                last_name=rng.choice(LAST_NAMES),
+                email=f"{LOAD_USERNAME_PREFIX}{i:04d}@load.example.org",
+                password=password,
+                is_active=True,
+            )
+            for i in range(1, len(seats) + 1)
+        ),
+        load.batch_size,
+    )
+    memberships, in_groups = [], []
+    for user, (agency, role) in zip(users, seats, strict=True):
+        starts = load.today - dt.timedelta(days=rng.randint(30, YEARS * 365))
+        memberships.append(Membership(user=user, agency=agency, role=role, starts=starts))
+        in_groups.append(User.groups.through(user_id=user.pk, group_id=agency.group_id))
+        load.staff.setdefault(agency.pk, defaultdict(list))[role].append(user.pk)
+        # Some people moved here from another agency of the same discipline: that membership
+        # has ended and grants nothing.
+        others = [a for a in load.agencies_by_discipline[agency.discipline] if a.pk != agency.pk]
+        if others and rng.random() < 0.03:
+            memberships.append(
+                Membership(
+                    user=user,
+                    agency=rng.choice(others),
+                    role=role,
+                    starts=starts - dt.timedelta(days=730),
+                    ends=starts - dt.timedelta(days=1),
+                )
+            )
+    batched_create(Membership, memberships, load.batch_size)
+    batched_create(User.groups.through, in_groups, load.batch_size)
+    return len(users) + len(memberships) + len(in_groups)
+
+
+def load_cases(load: Load) -> int:
+    """Cases over five years, owned by law-enforcement agencies in a skewed spread, each with
+    one assigned investigator; case numbers LOAD<agency>-<year>-<seq> and their sequences."""
+    rng, today = load.rng, load.today
+    le_ids = list(load.case_weight)
+    owners = rng.choices(le_ids, weights=list(load.case_weight.values()), k=load.cases)
+    opened = sorted(
+        (today - dt.timedelta(days=rng.randint(0, YEARS * 365)), rng.randint(0, 8 * 3600), owner)
+        for owner in owners
+    )  # oldest first, so ids grow with time as they would in use
+    venues = list(Venue.objects.values_list("pk", flat=True))
+    methods = list(RecruitmentMethod.objects.values_list("pk", flat=True))
+    agencies = {a.pk: a for a in load.agencies_by_discipline[Discipline.LAW_ENFORCEMENT]}
+    sequence: Counter = Counter()
+
+    def cases():
+        for opened_on, seconds, owner in opened:
+            age = (today - opened_on).days
+            sequence[(owner, opened_on.year)] += 1
+            created = min(at(opened_on, seconds), load.now)
+            load_case = LoadCase(
+                id=0,
+                agency_id=owner,
+                investigator_id=rng.choice(
+                    load.people(owner, Role.INVESTIGATOR) or load.people(owner, Role.LE_SUPERVISOR)
+                ),
+                opened_on=opened_on,
+                created_at=created,
+            )
+            if rng.random() < 0.05:
+                load_case.shared_with = rng.choice([a for a in le_ids if a != owner])
+            load_case.referred = age >= 60 and rng.random() < 0.03
+            load.loaded_cases.append(load_case)
+            yield _case(load, load_case, age, agencies[owner], venues, methods, sequence)
+
+    with explicit_timestamps(Case):
+        created = batched_create(Case, cases(), load.batch_size)
+    for case, load_case in zip(created, load.loaded_cases, strict=True):
+        load_case.id = case.pk
+    through = Case.assigned_investigators.through
+    batched_create(
+        through,
+        (through(case_id=c.id, user_id=c.investigator_id) for c in load.loaded_cases),
+        load.batch_size,
+    )
+    # Numbers taken here are never issued again by the services.
+    CaseNumberSequence.objects.bulk_create(
+        [
+            CaseNumberSequence(prefix=agencies[owner].acronym, year=year, last=last)
+            for (owner, year), last in sequence.items()
+        ]
+    )
+    return len(created) * 2 + len(sequence)
+
+
+def _case(load, load_case, age, agency, venues, methods, sequence) -> Case:
+    """One case row, with a status and dates that fit its age."""
+    rng = load.rng
+    opened_on = load_case.opened_on
+    if load_case.referred:
+        status = CaseStatus.REFERRED
+    elif age > 540:
+        status = weighted(
+            rng, {CaseStatus.CLOSED: 75, CaseStatus.ACTIVE: 15, CaseStatus.OPEN: 10}, 1
+        )[0]
+    elif age > 180:
+        status = weighted(
+            rng, {CaseStatus.CLOSED: 35, CaseStatus.ACTIVE: 45, CaseStatus.OPEN: 20}, 1
+        )[0]
+    else:
+        status = weighted(
+            rng, {CaseStatus.OPEN: 50, CaseStatus.ACTIVE: 45, CaseStatus.CLOSED: 5}, 1
+        )[0]
+    kind = weighted(
+        rng,
+        {
+            TraffickingType.SEX: 60,
+            TraffickingType.LABOR: 25,
+            TraffickingType.BOTH: 8,
+            TraffickingType.UNKNOWN: 7,
+        },
+        1,
+    )[0]
+    subtype = {
+        TraffickingType.SEX: rng.choice(
+            [TraffickingSubtype.ADULT_SEX, TraffickingSubtype.CHILD_SEX]
+        ),
+        TraffickingType.LABOR: rng.choice(
+            [TraffickingSubtype.LABOR, TraffickingSubtype.FORCED_CRIMINALITY]
+        ),
+    }.get(kind, "")
+    closed_on = closing_reason = None
+    clearance = UcrClearance.NOT_CLEARED
+    if status == CaseStatus.CLOSED:
+        closed_on = opened_on + dt.timedelta(days=rng.randint(0, age))
+        closing_reason = rng.choice(
+            ["Investigation complete", "Insufficient evidence", "Victim declined to proceed"]
+        )
+        clearance = weighted(
+            rng,
+            {
+                UcrClearance.ARREST: 40,
+                UcrClearance.NOT_CLEARED: 45,
+                UcrClearance.EXCEPTIONAL_DECLINED: 10,
+                UcrClearance.EXCEPTIONAL_CUSTODY: 5,
+            },
+            1,
+        )[0]
+    last_activity = min(
+        at(closed_on) if closed_on else at(opened_on + dt.timedelta(days=rng.randint(0, age))),
+        load.now,
+    )
+    year = opened_on.year
+    return Case(
+        owner_agency_id=agency.pk,
+        number=f"{agency.acronym}-{year}-{sequence[(agency.pk, year)]:05d}",
+        title=f"Operation {rng.choice(OPERATION_WORDS)} ({rng.choice(TOWNS)})",
+        summary="Load data: tips and advertisements linked to one location.",
+        status=status,
+        origin=weighted(rng, {Origin.REACTIVE: 65, Origin.PROACTIVE: 35}, 1)[0],
+        trafficking_type=kind,
+        trafficking_subtype=subtype,
+        confirmation_status=rng.choice(ConfirmationStatus.values),
+        venue_id=rng.choice(venues) if venues and rng.random() < 0.85 else None,
+        recruitment_method_id=rng.choice(methods) if methods and rng.random() < 0.6 else None,
+        jurisdiction_level=agency.jurisdiction_level,
+        jurisdiction=agency.city,
+        opened_on=opened_on,
+        closed_on=closed_on,
+        closing_reason=closing_reason or "",
+        ucr_clearance=clearance,
+        last_activity_at=last_activity,
+        created_at=load_case.created_at,
+        updated_at=max(last_activity, load_case.created_at),
+    )
+
+
+def load_subjects(load: Load) -> int:
+    """One subject per case."""
+    rng = load.rng
+
+    def subjects():
+        for c in load.loaded_cases:
+            yield Subject(
+                case_id=c.id,
+                owner_agency_id=c.agency_id,
+                role=weighted(
+                    rng,
+                    {
+                        SubjectRole.TRAFFICKER: 50,
+                        SubjectRole.RECRUITER: 15,
+                        SubjectRole.FACILITATOR: 15,
+                        SubjectRole.PURCHASER: 10,
+                        SubjectRole.CONTROLLER: 10,
+                    },
+                    1,
+                )[0],
+                first_name=rng.choice(FIRST_NAMES),
+                last_name=rng.choice(LAST_NAMES),
+                date_of_birth=dt.date(rng.randint(1960, 2002), rng.randint(1, 12), 1),
+                gender=weighted(rng, {Gender.MALE: 75, Gender.FEMALE: 20, Gender.OTHER: 5}, 1)[0],
+                country_of_origin=rng.choice(["US", "US", "US", "MX", "CN", "GT", "HN", "TH"]),
+                **stamps(c.created_at + dt.timedelta(hours=2), load),
+            )
+
+    with explicit_timestamps(Subject):
+        created = batched_create(Subject, subjects(), load.batch_size)
+    for c, subject in zip(load.loaded_cases, created, strict=True):
+        c.subject_id = subject.pk
+    return len(created)
+
+
+def load_notes(load: Load) -> int:
+    """Two notes per case by its investigator; in one case of ten, one is for prosecution."""
+    rng = load.rng
+
+    def notes():
+        for c in load.loaded_cases:
+            for n in range(2):
+                moment = min(c.created_at + dt.timedelta(days=n * rng.randint(1, 30)), load.now)
+                yield CaseNote(
+                    case_id=c.id,
+                    owner_agency_id=c.agency_id,
+                    author_id=c.investigator_id,
+                    note_type=rng.choice(NoteType.values),
+                    body="Load data: interview summary and follow-up leads.",
+                    for_prosecution=n == 1 and rng.random() < 0.10,
+                    editable_until=moment + dt.timedelta(minutes=15),
+                    **stamps(moment, load),
+                )
+
+    with explicit_timestamps(CaseNote):
+        return len(batched_create(CaseNote, notes(), load.batch_size))
+
+
+def load_identifiers(load: Load) -> int:
+    """One phone per case, entered in assorted formats; about 1% repeat a phone already on
+    another agency's case (those pairs become deconfliction hits)."""
+    rng, cases = load.rng, load.loaded_cases
+    numbers = rng.sample(range(10**7 * len(AREA_CODES)), len(cases))
+    phones = [f"{AREA_CODES[n % len(AREA_CODES)]}{n // len(AREA_CODES):07d}" for n in numbers]
+    # Pair distinct cases of different agencies; the second takes the first's phone.
+    order = rng.sample(range(len(cases)), len(cases))
+    wanted, pairs = round(len(cases) * 0.01), []
+    for first, second in zip(order[0::2], order[1::2], strict=False):
+        if len(pairs) >= wanted:
+            break
+        if cases[first].agency_id != cases[second].agency_id:
+            phones[second] = phones[first]
+            pairs.append((first, second))
+    formats = ["({a}) {b}-{c}", "{a}-{b}-{c}", "+1 {a} {b} {c}", "{a}.{b}.{c}"]
+
+    def identifiers():
+        for c, digits in zip(cases, phones, strict=True):
+            value = rng.choice(formats).format(a=digits[:3], b=digits[3:6], c=digits[6:])
+            yield Identifier(
+                case_id=c.id,
+                subject_id=c.subject_id or None,
+                owner_agency_id=c.agency_id,
+                kind=IdentifierKind.PHONE,
+                value=value,
+                normalized=normalize.phone(value),
+                **stamps(c.created_at + dt.timedelta(hours=3), load),
+            )
+
+    with explicit_timestamps(Identifier):
+        created = batched_create(Identifier, identifiers(), load.batch_size)
+    for c, identifier in zip(cases, created, strict=True):
+        c.identifier_id = identifier.pk
+    load.duplicate_phones = [(cases[a], cases[b]) for a, b in pairs]
+    return len(created)
+
+
+def load_deconfliction_hits(load: Load) -> int:
+    """A hit on each side of every repeated phone, as ``cases.services.deconflict`` records."""
+
+    def hits():
+        for first, second in load.duplicate_phones:
+            moment = max(first.created_at, second.created_at) + dt.timedelta(hours=3)
+            for mine, theirs in ((first, second), (second, first)):
+                yield DeconflictionHit(
+                    case_id=mine.id,
+                    owner_agency_id=mine.agency_id,
+                    identifier_id=mine.identifier_id,
+                    other_identifier_id=theirs.identifier_id,
+                    kind=IdentifierKind.PHONE,
+                    other_agency_id=theirs.agency_id,
+                    acknowledged_at=min(moment + dt.timedelta(days=2), load.now)
+                    if load.rng.random() < 0.7
+                    else None,
+                    **stamps(moment, load),
+                )
+
+    with explicit_timestamps(DeconflictionHit):
+        return len(batched_create(DeconflictionHit, hits(), load.batch_size))
+
+
+def load_shares(load: Load) -> int:
+    """About 5% of cases shared with a co-investigating agency: the whole file, by grant."""
+    view_case, view_file = permission(Case, "view_case"), permission(Case, "view_case_file")
+    groups = {a.pk: a.group_id for a in load.agencies_by_discipline[Discipline.LAW_ENFORCEMENT]}
+    shared = [c for c in load.loaded_cases if c.shared_with]
+    grants = (
+        CaseGrant(
+            group_id=groups[c.shared_with],
+            permission=perm,
+            content_object_id=c.id,
+            reason=SHARE_REASON,
+            granted_by_id=c.investigator_id,
+        )
+        for c in shared
+        for perm in (view_case, view_file)
+    )
+    created = len(batched_create(CaseGrant, grants, load.batch_size))
+    through = Case.participating_agencies.through
+    batched_create(
+        through, (through(case_id=c.id, agency_id=c.shared_with) for c in shared), load.batch_size
+    )
+    return created + len(shared)
+
+
+def load_prosecutions(load: Load) -> int:
+    """About 3% of cases referred and accepted: referral, prosecution, one charge and one court
+    event, with the grants the services make (office sees the case core; the case's
+    law-enforcement agencies see the prosecution, charge and court date)."""
+    rng = load.rng
+    referred = [c for c in load.loaded_cases if c.referred]
+    offices = load.agencies_by_discipline[Discipline.PROSECUTION]
+    federal = [o for o in offices if o.jurisdiction_level == JurisdictionLevel.FEDERAL]
+    other = [o for o in offices if o.jurisdiction_level != JurisdictionLevel.FEDERAL] or offices
+    groups = {a.pk: a.group_id for group in load.agencies_by_discipline.values() for a in group}
+    statutes = list(Statute.objects.values_list("pk", "default_nibrs_id"))
+    fallback_nibrs = NibrsOffense.objects.values_list("pk", flat=True).first()
+    if referred and not (statutes and fallback_nibrs):
+        raise CommandError("Statutes and NIBRS offenses are missing: run migrate first.")
+    perms = {
+        model: permission(model, f"view_{model._meta.model_name}")
+        for model in (Case, ProsecutionReferral, Prosecution, Charge, CourtEvent)
+    }
+
+    plan = []  # (case, office, prosecutor, referred_at, decided_at)
+    for c in referred:
+        is_federal = load.agency(c.agency_id).jurisdiction_level == JurisdictionLevel.FEDERAL
+        office = rng.choice(federal if is_federal and federal else other)
+        referred_at = min(c.created_at + dt.timedelta(days=rng.randint(30, 300)), load.now)
+        decided_at = min(referred_at + dt.timedelta(days=rng.randint(1, 14)), load.now)
+        prosecutor = rng.choice(load.people(office.pk, Role.PROSECUTOR))
+        plan.append((c, office, prosecutor, referred_at, decided_at))
+
+    with explicit_timestamps(ProsecutionReferral, Prosecution, Charge, CourtEvent):
+        referrals = batched_create(
+            ProsecutionReferral,
+            (
+                ProsecutionReferral(
+                    case_id=c.id,
+                    owner_agency_id=c.agency_id,
+                    office=office,
+                    status=ProsecutionReferralStatus.ACCEPTED,
+                    referred_by_id=c.investigator_id,
+                    message="Load data: subject arrested; evidence summary attached.",
+                    decided_by_id=prosecutor,
+                    decided_at=decided_at,
+                    **stamps(referred_at, load),
+                )
+                for c, office, prosecutor, referred_at, decided_at in plan
+            ),
+            load.batch_size,
+        )
+        prosecutions = batched_create(
+            Prosecution,
+            (
+                Prosecution(
+                    case_id=c.id,
+                    referral=referral,
+                    owner_agency=office,
+                    jurisdiction_level=office.jurisdiction_level,
+                    court_case_number=f"{office.acronym}-CR-{referral.pk:06d}",
+                    lead_prosecutor_id=prosecutor,
+                    opened_on=timezone.localtime(decided_at).date(),
+                    **stamps(decided_at, load),
+                )
+                for (c, office, prosecutor, _, decided_at), referral in zip(
+                    plan, referrals, strict=True
+                )
+            ),
+            load.batch_size,
+        )
+        charges, events = [], []
+        for (c, office, _, _, decided_at), prosecution in zip(plan, prosecutions, strict=True):
+            statute, nibrs = rng.choice(statutes)
+            charged_on = timezone.localtime(decided_at).date()
+            pleaded = rng.random() < 0.4
+            charges.append(
+                Charge(
+                    prosecution=prosecution,
+                    owner_agency_id=office.pk,
+                    subject_id=c.subject_id,
+                    statute_id=statute,
+                    nibrs_offense_id=nibrs or fallback_nibrs,
+                    counts=rng.randint(1, 4),
+                    charged_on=charged_on,
+                    disposition=Disposition.PLEADED_GUILTY if pleaded else Disposition.PENDING,
+                    disposition_on=min(charged_on + dt.timedelta(days=120), load.today)
+                    if pleaded
+                    else None,
+                    **stamps(decided_at, load),
+                )
+            )
+            # Half the court dates lie ahead, so calendars have something to show.
+            scheduled = (
+                load.now + dt.timedelta(days=rng.randint(1, 60), hours=rng.randint(0, 6))
+                if rng.random() < 0.5
+                else decided_at + dt.timedelta(days=rng.randint(7, 60))
+            )
+            events.append(
+                CourtEvent(
+                    prosecution=prosecution,
+                    owner_agency_id=office.pk,
+                    event_type=rng.choice(CourtEventType.values),
+                    scheduled_at=scheduled,
+                    court=f"{load.agency(office.pk).city} County Circuit Court",
+                    **stamps(decided_at, load),
+                )
+            )
+        charges = batched_create(Charge, charges, load.batch_size)
+        events = batched_create(CourtEvent, events, load.batch_size)
+
+    def case_agencies(c: LoadCase) -> list[int]:
+        return [c.agency_id, *([c.shared_with] if c.shared_with else [])]
+
+    grants: list[tuple[type[models.Model], models.Model, int, str]] = []
+    for (c, office, *_), referral, prosecution, charge, event in zip(
+        plan, referrals, prosecutions, charges, events, strict=True
+    ):
+        grants.append((ProsecutionReferral, referral, office.pk, "referred for prosecution"))
+        grants.append((Case, c.id, office.pk, "referred for prosecution"))
+        for agency_id in case_agencies(c):
+            grants.append((Prosecution, prosecution, agency_id, "case agency"))
+            grants.append((Charge, charge, agency_id, "case agency"))
+            grants.append((CourtEvent, event, agency_id, "case agency"))
+    grant_tables = {
+        Case: CaseGrant,
+        ProsecutionReferral: ProsecutionReferralGrant,
+        Prosecution: ProsecutionGrant,
+        Charge: ChargeGrant,
+        CourtEvent: CourtEventGrant,
+    }
+    for model, table in grant_tables.items():
+        batched_create(
+            table,
+            (
+                table(
+                    group_id=groups[agency_id],
+                    permission=perms[model],
+                    content_object_id=obj if isinstance(obj, int) else obj.pk,
+                    reason=reason,
+                )
+                for m, obj, agency_id, reason in grants
+                if m is model
+            ),
+            load.batch_size,
+        )
+    return len(referrals) + len(prosecutions) + len(charges) + len(events) + len(grants)
+
+
+STAGES: list[tuple[str, Callable[[Load], int]]] = [
+    ("agencies", load_agencies),
+    ("users", load_users),
+    ("cases", load_cases),
+    ("subjects", load_subjects),
+    ("notes", load_notes),
+    ("identifiers", load_identifiers),
+    ("deconfliction hits", load_deconfliction_hits),
+    ("shares", load_shares),
+    ("prosecutions", load_prosecutions),
+]
+
+
+def load_present() -> bool:
+    return Agency.objects.filter(
+        name__startswith=LOAD_AGENCY_PREFIX, acronym__startswith=LOAD_CASE_PREFIX
+    ).exists()
+
+
+class Command(BaseCommand):
+    help = "Seed load data (agencies, users, cases) for the performance budgets. Runs once."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, default=100_000)
+        parser.add_argument("--agencies", type=int, default=50)
+        parser.add_argument("--users", type=int, default=500)
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed (repeatable).")
+
+    def handle(self, *args, cases, agencies, users, seed, **options):
+        if cases < 0 or agencies < 1 or users < 1:
+            raise CommandError("--cases must be >= 0, --agencies and --users >= 1.")
+        if load_present():
+            self.stdout.write(
+                "Load data is already present "
+                f"({Agency.objects.filter(name__startswith=LOAD_AGENCY_PREFIX).count()} agencies, "
+                f"{Case.objects.filter(number__startswith=LOAD_CASE_PREFIX).count()} cases); "
+                "nothing done. Load a fresh database for another size."
+            )
+            return
+        load = Load(cases=cases, agencies=agencies, users=users, rng=random.Random(seed))
+        started = time.perf_counter()
+        with transaction.atomic():
+            for name, stage in STAGES:
+                self._timed(name, stage, load)
+        self._timed("analyze", lambda _: self._analyze(), load)
+        self.stdout.write(f"{'total':<20} {time.perf_counter() - started:>18.1f} s")
+
+    def _timed(self, name: str, stage: Callable[[Load], int], load: Load) -> None:
+        began = time.perf_counter()
+        rows = stage(load)
+        self.stdout.write(f"{name:<20} {rows:>9,} rows {time.perf_counter() - began:>6.1f} s")
+        self.stdout.flush()
+
+    @staticmethod
+    def _analyze() -> int:
+        # Fresh planner statistics, so the first queries on the load see its real sizes.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        return 0
