@@ -38,3 +38,6 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit-log"),
     path("agencies/", include("agencies.urls")),
 ]
+
+handler404 = "taskforce.handlers.not_found"
+handler500 = "taskforce.handlers.error"
