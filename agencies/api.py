@@ -14,7 +14,7 @@ from agencies import selectors, services
 from agencies.models import Agency, Language, Membership, Population, ServiceType
 from agencies.roles import Discipline, JurisdictionLevel, Role
 from taskforce.api import BaseViewSet
-from taskforce.drf import StableCursorPagination
+from taskforce.drf import IdFilter, StableCursorPagination
 
 User = get_user_model()
 
@@ -157,6 +157,11 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class MembershipUpdateSerializer(MembershipSerializer):
+    # Declared fields ignore read_only_fields: a membership never moves to another person
+    # or agency.
+    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    agency = serializers.PrimaryKeyRelatedField(read_only=True)
+
     class Meta(MembershipSerializer.Meta):
         read_only_fields = [*MembershipSerializer.Meta.read_only_fields, "user", "agency"]
 
@@ -166,7 +171,7 @@ class EndMembershipSerializer(serializers.Serializer):
 
 
 class MembershipFilter(django_filters.FilterSet):
-    agency = django_filters.NumberFilter(field_name="agency_id")
+    agency = IdFilter(field_name="agency_id")
     role = django_filters.ChoiceFilter(choices=Role.choices)
     user = django_filters.CharFilter(field_name="user__username")
 

@@ -15,7 +15,13 @@ def active_memberships(user) -> QuerySet[Membership]:
 
 
 def is_member(user) -> bool:
-    return active_memberships(user).exists()
+    """Holds a membership in force (remembered on the user object for the request)."""
+    cached = getattr(user, "_is_member", None)
+    if cached is None:
+        cached = active_memberships(user).exists()
+        if user is not None:
+            user._is_member = cached
+    return cached
 
 
 def is_coordinator(user) -> bool:

@@ -6,4 +6,4 @@ class TaskforceConfig(AppConfig):
     verbose_name = "Task force"
 
     def ready(self):
-        from taskforce import signals  # noqa: F401
+        from taskforce import schema_hooks, signals  # noqa: F401

@@ -5,10 +5,13 @@ Kept apart from ``taskforce.api`` because DRF imports them while loading its own
 
 from __future__ import annotations
 
+import django_filters
+from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
+from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from rest_framework import exceptions, permissions, status
 from rest_framework.pagination import CursorPagination
 
@@ -22,6 +25,34 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "This action is not allowed in the record's current state."
     default_code = "conflict"
+
+
+class PartnerOAuth2Authentication(OAuth2Authentication):
+    """OAuth2 bearer tokens; a client-credentials token acts as its application's service account.
+
+    django-oauth-toolkit stores client-credentials tokens without a user; the partner system
+    acts through the service account its application was registered with (one agency).
+    """
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        user, token = result
+        if user is None and token.application_id:
+            user = token.application.user
+        return (user, token) if user is not None else None
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A filter on a record id: a whole number in the database's range, else a 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 class IsActiveMember(permissions.BasePermission):

@@ -41,3 +41,6 @@ urlpatterns = [
     path("agencies/", include("agencies.urls")),
     path("cases/", include("cases.urls")),
 ]
+
+handler404 = "taskforce.handlers.not_found"
+handler500 = "taskforce.handlers.error"

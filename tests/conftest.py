@@ -125,7 +125,8 @@ def api():
     def make(user=None):
         client = APIClient()
         if user is not None:
-            client.force_authenticate(user=user)
+            # A fresh copy, as each real request loads its user: nothing memoised carries over.
+            client.force_authenticate(user=type(user).objects.get(pk=user.pk))
         return client
 
     return make

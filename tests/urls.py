@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from taskforce.urls import handler404, handler500  # noqa: F401 - Django reads them here
 from taskforce.urls import urlpatterns as project_urlpatterns
 from tests.isolation.api import DossierDetailPage, DossierListPage, DossierViewSet
 
