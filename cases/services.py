@@ -96,6 +96,15 @@ def _touch(case: Case) -> None:
     Case.objects.filter(pk=case.pk).update(last_activity_at=timezone.now())
 
 
+def _require_lead(by, case: Case, action: str) -> None:
+    """Steps that only the lead agency takes (status, sharing, referral): 403 otherwise."""
+    _require_change(by, case)
+    if by is not None and not _membership_in(
+        by, case.owner_agency, [Role.INVESTIGATOR, Role.LE_SUPERVISOR]
+    ):
+        raise PermissionDenied(f"Only the lead agency {action}.")
+
+
 def _move(case: Case, to: str) -> None:
     if to not in CASE_TRANSITIONS[case.status]:
         raise InvalidTransition(
@@ -209,7 +218,7 @@ def update_case(*, case: Case, by, assigned_investigators=None, **fields) -> Cas
 
 @transaction.atomic
 def activate_case(*, case: Case, by) -> Case:
-    _require_change(by, case)
+    _require_lead(by, case, "moves its case's status")
     _move(case, CaseStatus.ACTIVE)
     case.save(update_fields=["status", "updated_at"])
     audit.record(AuditAction.CHANGE, user=by, obj=case, detail={"status": case.status})
@@ -220,7 +229,7 @@ def activate_case(*, case: Case, by) -> Case:
 def close_case(
     *, case: Case, by, reason: str, ucr_clearance: str | None = None, closed_on=None
 ) -> Case:
-    _require_change(by, case)
+    _require_lead(by, case, "closes its case")
     if not (reason or "").strip():
         raise ValidationError({"reason": "Closing a case needs a reason."})
     closed_on = closed_on or timezone.localdate()
@@ -240,7 +249,7 @@ def close_case(
 
 @transaction.atomic
 def reopen_case(*, case: Case, by) -> Case:
-    _require_change(by, case)
+    _require_lead(by, case, "reopens its case")
     if case.status != CaseStatus.CLOSED:
         raise InvalidTransition("Only a closed case is reopened.")
     _move(case, CaseStatus.ACTIVE)
@@ -259,9 +268,7 @@ SHARE_REASON = "co-investigating agency"
 @transaction.atomic
 def share_case(*, case: Case, agency: Agency, access_level: str, by, reason: str = "") -> Case:
     """The lead agency opens the whole case file to a co-investigating law-enforcement agency."""
-    _require_change(by, case)
-    if not _membership_in(by, case.owner_agency, [Role.INVESTIGATOR, Role.LE_SUPERVISOR]):
-        raise PermissionDenied("Only the lead agency shares its case.")
+    _require_lead(by, case, "shares its case")
     if agency.discipline != Discipline.LAW_ENFORCEMENT or not agency.active:
         raise ValidationError({"agency": "A case is shared with an active law-enforcement agency."})
     if agency.pk == case.owner_agency_id:
@@ -289,9 +296,7 @@ def share_case(*, case: Case, agency: Agency, access_level: str, by, reason: str
 
 @transaction.atomic
 def unshare_case(*, case: Case, agency: Agency, by, reason: str = "") -> Case:
-    _require_change(by, case)
-    if not _membership_in(by, case.owner_agency, [Role.INVESTIGATOR, Role.LE_SUPERVISOR]):
-        raise PermissionDenied("Only the lead agency unshares its case.")
+    _require_lead(by, case, "unshares its case")
     if not case.participating_agencies.filter(pk=agency.pk).exists():
         raise ValidationError({"agency": "The case is not shared with this agency."})
     why = (reason or "share ended").strip()
@@ -546,8 +551,7 @@ def correct_note(*, note: CaseNote, by, body: str) -> CaseNote:
 @transaction.atomic
 def mark_note_for_prosecution(*, note: CaseNote, by, for_prosecution: bool = True) -> CaseNote:
     _require_change(by, note)
-    if not _membership_in(by, note.case.owner_agency, [Role.INVESTIGATOR, Role.LE_SUPERVISOR]):
-        raise PermissionDenied("Only the lead agency chooses what the prosecutor sees.")
+    _require_lead(by, note.case, "chooses what the prosecutor sees")
     note.for_prosecution = for_prosecution
     note.save(update_fields=["for_prosecution", "updated_at"])
     audit.record(AuditAction.CHANGE, user=by, obj=note, detail={"for_prosecution": for_prosecution})
@@ -655,9 +659,7 @@ def refer_for_prosecution(
 ) -> ProsecutionReferral:
     """The lead agency refers its case to a prosecutor office: the office sees the case core,
     its subjects and the notes marked for prosecution."""
-    _require_change(by, case)
-    if not _membership_in(by, case.owner_agency, [Role.INVESTIGATOR, Role.LE_SUPERVISOR]):
-        raise PermissionDenied("Only the lead agency refers its case.")
+    _require_lead(by, case, "refers its case")
     if office.discipline != Discipline.PROSECUTION or not office.active:
         raise ValidationError({"office": "Refer to an active prosecutor office."})
     if ProsecutionReferral.objects.filter(

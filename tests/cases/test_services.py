@@ -316,3 +316,15 @@ def test_pre_operation_notice_carries_only_the_protocol_items(world, case):
     assert not access.can(world.advocate_b, notice)
     assert not access.can(world.advocate_a, operation)
     assert not access.can(world.advocate_a, case)
+
+
+def test_only_the_lead_agency_moves_status_even_with_a_change_share(world, case):
+    services.share_case(
+        case=case, agency=world.le_b, access_level="change", by=world.investigator_a
+    )
+    services.update_case(case=case, by=world.investigator_b, summary="Sheriff's update")
+    with pytest.raises(PermissionDenied):
+        services.close_case(case=case, by=world.investigator_b, reason="x")
+    with pytest.raises(PermissionDenied):
+        services.refer_for_prosecution(case=case, office=world.prosecution, by=world.investigator_b)
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.OPEN
