@@ -37,6 +37,7 @@ ENVIRONMENT_VARIABLES = (
     "LOG_LEVEL",
     "PORT",
     "WEB_CONCURRENCY",
+    "LOAD_PASSWORD",
 )
 
 DEBUG = env.bool("DEBUG", default=False)

@@ -113,6 +113,16 @@ def test_load_investigator_sees_own_and_shared_cases_only(load):
     assert not access.visible(advocate, Case).exists()
 
 
+def test_referred_cases_reach_the_office_and_charges_reach_the_case_agency(load):
+    prosecution = Prosecution.objects.select_related("case", "owner_agency").first()
+    case, office = prosecution.case, prosecution.owner_agency
+    prosecutor = Membership.objects.active().filter(agency=office, role=Role.PROSECUTOR)[0].user
+    assert access.visible(prosecutor, Case).filter(pk=case.pk).exists()
+    investigator = case.assigned_investigators.get()
+    assert access.visible(investigator, Charge).filter(prosecution=prosecution).exists()
+    assert access.visible(investigator, CourtEvent).filter(prosecution=prosecution).exists()
+
+
 def test_repeated_phones_are_deconfliction_hits_on_both_sides(load):
     hits = DeconflictionHit.objects.select_related("identifier", "other_identifier")
     assert hits.count() >= 2

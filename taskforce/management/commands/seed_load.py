@@ -142,6 +142,9 @@ OPERATION_WORDS = [
     "Lantern", "Harbor", "Crossroads", "Nightfall", "Keystone", "Riverbend", "Ironwood",
     "Northstar", "Clearwater", "Sentinel", "Bluebird", "Granite", "Tailwind", "Meridian",
 ]  # fmt: skip
+CONFIRMATION_STATUSES = ConfirmationStatus.values
+NOTE_TYPES = NoteType.values
+COURT_EVENT_TYPES = CourtEventType.values
 AREA_CODES = ["217", "309", "312", "618", "630", "708", "773", "815", "847", "872"]
 
 
@@ -501,7 +504,7 @@ def _case(load, load_case, age, agency, venues, methods, sequence) -> Case:
         origin=weighted(rng, {Origin.REACTIVE: 65, Origin.PROACTIVE: 35}, 1)[0],
         trafficking_type=kind,
         trafficking_subtype=subtype,
-        confirmation_status=rng.choice(ConfirmationStatus.values),
+        confirmation_status=rng.choice(CONFIRMATION_STATUSES),
         venue_id=rng.choice(venues) if venues and rng.random() < 0.85 else None,
         recruitment_method_id=rng.choice(methods) if methods and rng.random() < 0.6 else None,
         jurisdiction_level=agency.jurisdiction_level,
@@ -563,7 +566,7 @@ def load_notes(load: Load) -> int:
                     case_id=c.id,
                     owner_agency_id=c.agency_id,
                     author_id=c.investigator_id,
-                    note_type=rng.choice(NoteType.values),
+                    note_type=rng.choice(NOTE_TYPES),
                     body="Load data: interview summary and follow-up leads.",
                     for_prosecution=n == 1 and rng.random() < 0.10,
                     editable_until=moment + dt.timedelta(minutes=15),
@@ -757,7 +760,7 @@ def load_prosecutions(load: Load) -> int:
                 CourtEvent(
                     prosecution=prosecution,
                     owner_agency_id=office.pk,
-                    event_type=rng.choice(CourtEventType.values),
+                    event_type=rng.choice(COURT_EVENT_TYPES),
                     scheduled_at=scheduled,
                     court=f"{load.agency(office.pk).city} County Circuit Court",
                     **stamps(decided_at, load),
