@@ -158,3 +158,21 @@ def test_invisible_case_is_404_everywhere_and_cannot_be_referenced(world, api):
         assert bad.json()["case"] == [
             m.replace("99999", str(case_id)) for m in unknown.json()["case"]
         ]
+
+
+def test_share_answers_with_the_new_participants(world, api):
+    inv = api(world.investigator_a)
+    case_id = inv.post(
+        "/api/v1/cases/",
+        {
+            "title": "T",
+            "origin": "reactive",
+            "trafficking_type": "sex",
+            "jurisdiction_level": "local",
+        },
+        format="json",
+    ).json()["id"]
+    shared = inv.post(f"/api/v1/cases/{case_id}/share/", {"agency": world.le_b.pk}, format="json")
+    assert shared.status_code == 200
+    assert shared.json()["participating_agencies"] == [world.le_b.pk]
+    assert api(world.investigator_b).get(f"/api/v1/cases/{case_id}/").status_code == 200
