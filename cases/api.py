@@ -46,6 +46,7 @@ from cases.models import (
     Venue,
 )
 from taskforce.api import CompartmentViewSet, VisibleRelatedField
+from taskforce.drf import IdFilter
 
 User = get_user_model()
 
@@ -232,7 +233,7 @@ class CaseFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=CaseStatus.choices)
     trafficking_type = django_filters.ChoiceFilter(choices=TraffickingType.choices)
     origin = django_filters.ChoiceFilter(choices=Origin.choices)
-    agency = django_filters.NumberFilter(field_name="owner_agency_id")
+    agency = IdFilter(field_name="owner_agency_id")
     assigned_to_me = django_filters.BooleanFilter(method="filter_assigned")
 
     class Meta:
@@ -403,7 +404,7 @@ class SubjectUpdateSerializer(SubjectSerializer):
 
 
 class SubjectFilter(django_filters.FilterSet):
-    case = django_filters.NumberFilter(field_name="case_id")
+    case = IdFilter(field_name="case_id")
     role = django_filters.ChoiceFilter(choices=SubjectRole.choices)
 
     class Meta:
@@ -455,7 +456,7 @@ class IdentifierSerializer(serializers.ModelSerializer):
 
 
 class IdentifierFilter(django_filters.FilterSet):
-    case = django_filters.NumberFilter(field_name="case_id")
+    case = IdFilter(field_name="case_id")
     kind = django_filters.ChoiceFilter(choices=IdentifierKind.choices)
 
     class Meta:
@@ -524,7 +525,7 @@ class ForProsecutionSerializer(serializers.Serializer):
 
 
 class CaseNoteFilter(django_filters.FilterSet):
-    case = django_filters.NumberFilter(field_name="case_id")
+    case = IdFilter(field_name="case_id")
     note_type = django_filters.ChoiceFilter(choices=NoteType.choices)
     for_prosecution = django_filters.BooleanFilter()
 
@@ -645,7 +646,7 @@ class PreOperationNoticeSerializer(serializers.ModelSerializer):
 
 
 class OperationFilter(django_filters.FilterSet):
-    case = django_filters.NumberFilter(field_name="case_id")
+    case = IdFilter(field_name="case_id")
     status = django_filters.ChoiceFilter(choices=OperationStatus.choices)
 
     class Meta:
@@ -820,12 +821,21 @@ class ProsecutionReferralViewSet(
         return Response(ProsecutionReferralSerializer(referral).data)
 
 
+class ProsecutionFilter(django_filters.FilterSet):
+    case = IdFilter(field_name="case_id")
+    status = django_filters.ChoiceFilter(choices=Prosecution._meta.get_field("status").choices)
+
+    class Meta:
+        model = Prosecution
+        fields = ["case", "status"]
+
+
 class ProsecutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompartmentViewSet):
     """Prosecutions (owner: the prosecutor office; shown to the case's agencies)."""
 
     queryset = Prosecution.objects.select_related("case", "lead_prosecutor")
     serializer_class = ProsecutionSerializer
-    filterset_fields = ["status", "case"]
+    filterset_class = ProsecutionFilter
 
 
 class ChargeSerializer(serializers.ModelSerializer):
@@ -867,6 +877,16 @@ class ChargeUpdateSerializer(ChargeSerializer):
         read_only_fields = [*ChargeSerializer.Meta.read_only_fields, "prosecution", "subject"]
 
 
+class ChargeFilter(django_filters.FilterSet):
+    prosecution = IdFilter(field_name="prosecution_id")
+    subject = IdFilter(field_name="subject_id")
+    disposition = django_filters.ChoiceFilter(choices=Disposition.choices)
+
+    class Meta:
+        model = Charge
+        fields = ["prosecution", "subject", "disposition"]
+
+
 class ChargeViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -878,7 +898,7 @@ class ChargeViewSet(
 
     queryset = Charge.objects.select_related("statute", "nibrs_offense")
     serializer_class = ChargeSerializer
-    filterset_fields = ["prosecution", "subject", "disposition"]
+    filterset_class = ChargeFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_serializer_class(self):
@@ -918,6 +938,15 @@ class CourtEventUpdateSerializer(CourtEventSerializer):
         read_only_fields = [*CourtEventSerializer.Meta.read_only_fields, "prosecution"]
 
 
+class CourtEventFilter(django_filters.FilterSet):
+    prosecution = IdFilter(field_name="prosecution_id")
+    event_type = django_filters.ChoiceFilter(choices=CourtEventType.choices)
+
+    class Meta:
+        model = CourtEvent
+        fields = ["prosecution", "event_type"]
+
+
 class CourtEventViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -929,7 +958,7 @@ class CourtEventViewSet(
 
     queryset = CourtEvent.objects.all()
     serializer_class = CourtEventSerializer
-    filterset_fields = ["prosecution", "event_type"]
+    filterset_class = CourtEventFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_serializer_class(self):
@@ -959,6 +988,14 @@ class ProsecutorNoteSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "author", "created_at"]
 
 
+class ProsecutorNoteFilter(django_filters.FilterSet):
+    prosecution = IdFilter(field_name="prosecution_id")
+
+    class Meta:
+        model = ProsecutorNote
+        fields = ["prosecution"]
+
+
 class ProsecutorNoteViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, CompartmentViewSet
 ):
@@ -966,7 +1003,7 @@ class ProsecutorNoteViewSet(
 
     queryset = ProsecutorNote.objects.select_related("author")
     serializer_class = ProsecutorNoteSerializer
-    filterset_fields = ["prosecution"]
+    filterset_class = ProsecutorNoteFilter
 
     def perform_create(self, serializer):
         serializer.instance = services.add_prosecutor_note(
