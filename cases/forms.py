@@ -136,12 +136,7 @@ class ProsecutionFilterForm(BootstrapFormMixin, forms.Form):
 
 
 class CourtCalendarForm(BootstrapFormMixin, forms.Form):
-    week = forms.DateField(
-        required=False,
-        label="Week of",
-        widget=date_input(),
-        help_text="Any day of the week; the calendar starts on its Monday.",
-    )
+    week = forms.DateField(required=False, label="Week containing", widget=date_input())
 
     def clean_week(self) -> dt.date | None:
         day = self.cleaned_data["week"]
@@ -377,9 +372,7 @@ class IdentifierForm(BootstrapFormMixin, forms.Form):
 
 
 class NoteForm(BootstrapFormMixin, forms.Form):
-    note_type = forms.ChoiceField(
-        label="Type", choices=_any("Choose a type", NoteType.choices)
-    )
+    note_type = forms.ChoiceField(label="Type", choices=_any("Choose a type", NoteType.choices))
     body = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 6}))
     for_prosecution = forms.BooleanField(
         required=False,
@@ -570,9 +563,7 @@ class ChargeForm(BootstrapFormMixin, forms.Form):
 
 class ChargeDispositionForm(BootstrapFormMixin, forms.Form):
     disposition = forms.ChoiceField(choices=Disposition.choices)
-    disposition_on = forms.DateField(
-        required=False, label="Disposition date", widget=date_input()
-    )
+    disposition_on = forms.DateField(required=False, label="Disposition date", widget=date_input())
     sentence = forms.CharField(max_length=300, required=False)
     restitution_ordered = forms.DecimalField(
         required=False,

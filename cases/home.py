@@ -44,9 +44,7 @@ def investigations_context(user) -> dict:
 def prosecution_context(user) -> dict:
     """My prosecutions (the office's when I lead none), referrals awaiting the office's
     decision and this week's court dates."""
-    offices = (
-        active_memberships(user).filter(role__in=PROSECUTION_ROLES).values("agency_id")
-    )
+    offices = active_memberships(user).filter(role__in=PROSECUTION_ROLES).values("agency_id")
     open_prosecutions = (
         selectors.prosecutions_for(user)
         .filter(status=ProsecutionStatus.OPEN, owner_agency__in=offices)

@@ -218,7 +218,11 @@ def update_case(*, case: Case, by, assigned_investigators=None, **fields) -> Cas
 
 @transaction.atomic
 def activate_case(*, case: Case, by) -> Case:
+    """Open → active. (A closed case comes back by ``reopen_case``; a referred one returns to
+    active when its last referral is declined or withdrawn.)"""
     _require_lead(by, case, "moves its case's status")
+    if case.status != CaseStatus.OPEN:
+        raise InvalidTransition("Only an open case is activated.")
     _move(case, CaseStatus.ACTIVE)
     case.save(update_fields=["status", "updated_at"])
     audit.record(AuditAction.CHANGE, user=by, obj=case, detail={"status": case.status})

@@ -105,6 +105,15 @@ def _case_for_change(request, pk: int) -> Case:
     )
 
 
+def _case_for_lead(request, pk: int) -> Case:
+    """The case, for a step only the lead agency takes (its status, sharing, referral): a
+    co-investigating agency with change on the file gets 403, like the service answers."""
+    case = _case_for_change(request, pk)
+    if not _speaks_for_lead_agency(request, case):
+        raise PermissionDenied("Only the lead agency takes this step on its case.")
+    return case
+
+
 def _submit(form, write: Callable[[dict], object]) -> tuple[object | None, int]:
     """Run a service on the form's data. Refusals land on the form: ``(None, status)``."""
     try:
@@ -128,8 +137,12 @@ def _form_page(
     intro: str = "",
     status: int = 200,
     danger: bool = False,
+    refusal: str = "",
 ):
+    """The page of one form. A ``refusal`` (the step is not possible from the record's state)
+    is shown instead of the form, with HTTP 409."""
     context = {
+        "refusal": refusal,
         "form": form,
         "heading": heading,
         "submit_label": submit,
@@ -138,7 +151,7 @@ def _form_page(
         "intro": intro,
         "danger": danger,
     }
-    return render(request, "cases/form.html", context, status=status)
+    return render(request, "cases/form.html", context, status=409 if refusal else status)
 
 
 def _conflict(request, message: str, *, case_id: int | None, tab: str = "summary"):
@@ -236,8 +249,10 @@ def prosecution_list(request):
 
 @login_required
 def court_calendar(request):
-    form = forms.CourtCalendarForm(request.GET)
     monday = week_start(timezone.localdate())
+    data = request.GET.copy()
+    data.setdefault("week", monday.isoformat())
+    form = forms.CourtCalendarForm(data)
     days = []
     if form.is_valid():
         monday = form.cleaned_data["week"] or monday
@@ -293,17 +308,18 @@ class CaseDetailView(CompartmentDetailView):
 
     def tab_summary(self, case, context) -> dict:
         transitions = services.CASE_TRANSITIONS[case.status]
-        may_change = context["may_change"]
         closed = case.status == CaseStatus.CLOSED
+        # The lead agency moves the case's status; anyone who may change the file edits it.
+        lead = context["may_change"] and context["speaks_for_lead"]
         return {
             "investigators": case.assigned_investigators.order_by(
                 "last_name", "first_name", "username"
             ),
             "participating": case.participating_agencies.order_by("name"),
-            "may_activate": may_change and not closed and CaseStatus.ACTIVE in transitions,
-            "may_close": may_change and CaseStatus.CLOSED in transitions,
-            "may_reopen": may_change and closed,
-            "may_edit": may_change and not closed,
+            "may_activate": lead and not closed and CaseStatus.ACTIVE in transitions,
+            "may_close": lead and CaseStatus.CLOSED in transitions,
+            "may_reopen": lead and closed,
+            "may_edit": context["may_change"] and not closed,
         }
 
     def tab_subjects(self, case, context) -> dict:
@@ -451,7 +467,11 @@ def case_edit(request, pk: int):
             messages.success(request, f"Saved case {case.number}.")
             return redirect(case_url(case.pk))
     return _form_page(
-        request, form, heading=f"Edit case {case.number}", submit="Save case", case=case,
+        request,
+        form,
+        heading=f"Edit case {case.number}",
+        submit="Save case",
+        case=case,
         status=status,
     )
 
@@ -459,7 +479,7 @@ def case_edit(request, pk: int):
 @require_POST
 @login_required
 def case_activate(request, pk: int):
-    case = _case_for_change(request, pk)
+    case = _case_for_lead(request, pk)
     return _one_step(
         request,
         lambda: services.activate_case(case=case, by=request.user),
@@ -473,7 +493,7 @@ def case_activate(request, pk: int):
 @require_POST
 @login_required
 def case_reopen(request, pk: int):
-    case = _case_for_change(request, pk)
+    case = _case_for_lead(request, pk)
     return _one_step(
         request,
         lambda: services.reopen_case(case=case, by=request.user),
@@ -486,13 +506,11 @@ def case_reopen(request, pk: int):
 
 @login_required
 def case_close(request, pk: int):
-    case = _case_for_change(request, pk)
+    case = _case_for_lead(request, pk)
     form = forms.CloseCaseForm(request.POST or None, initial={"ucr_clearance": case.ucr_clearance})
     status = 200
     if request.method == "POST" and form.is_valid():
-        done, status = _submit(
-            form, lambda d: services.close_case(case=case, by=request.user, **d)
-        )
+        done, status = _submit(form, lambda d: services.close_case(case=case, by=request.user, **d))
         if done is not None:
             messages.success(request, f"Closed case {case.number}.")
             return redirect(case_url(case.pk))
@@ -509,7 +527,7 @@ def case_close(request, pk: int):
 
 @login_required
 def case_share(request, pk: int):
-    case = _case_for_change(request, pk)
+    case = _case_for_lead(request, pk)
     form = forms.ShareCaseForm(request.POST or None, case=case)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -524,7 +542,8 @@ def case_share(request, pk: int):
             ),
         )
         if done is not None:
-            messages.success(request, f"Shared case {case.number} with {form.cleaned_data['agency']}.")
+            agency = form.cleaned_data["agency"]
+            messages.success(request, f"Shared case {case.number} with {agency}.")
             return redirect(case_url(case.pk))
     return _form_page(
         request,
@@ -539,7 +558,7 @@ def case_share(request, pk: int):
 
 @login_required
 def case_unshare(request, pk: int):
-    case = _case_for_change(request, pk)
+    case = _case_for_lead(request, pk)
     form = forms.UnshareCaseForm(request.POST or None, case=case)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -692,14 +711,14 @@ def note_edit(request, pk: int):
         initial={"note_type": note.note_type, "body": note.body},
     )
     status = 200
-    if timezone.now() > note.editable_until:
-        # Say so before anything is typed; a POST gets the same answer from the service.
-        form.add_error(None, "The edit window has closed: add a correction instead.")
-        status = 409
-    elif request.method == "POST" and form.is_valid():
-        done, status = _submit(
-            form, lambda d: services.edit_note(note=note, by=request.user, **d)
-        )
+    # Said before anything is typed; the service gives a late POST the same answer.
+    refusal = (
+        "The edit window has closed: add a correction instead."
+        if timezone.now() > note.editable_until
+        else ""
+    )
+    if not refusal and request.method == "POST" and form.is_valid():
+        done, status = _submit(form, lambda d: services.edit_note(note=note, by=request.user, **d))
         if done is not None:
             messages.success(request, "Saved the note.")
             return redirect(case_url(case.pk, "notes"))
@@ -711,6 +730,7 @@ def note_edit(request, pk: int):
         case=case,
         tab="notes",
         status=status,
+        refusal=refusal,
     )
 
 
@@ -827,9 +847,7 @@ def notice_create(request, pk: int):
     if request.method == "POST" and form.is_valid():
         notice, status = _submit(
             form,
-            lambda d: services.send_pre_operation_notice(
-                operation=operation, by=request.user, **d
-            ),
+            lambda d: services.send_pre_operation_notice(operation=operation, by=request.user, **d),
         )
         if notice is not None:
             messages.success(request, f"Sent the pre-operation notice to {notice.provider}.")
@@ -853,7 +871,7 @@ def notice_create(request, pk: int):
 
 @login_required
 def case_refer(request, pk: int):
-    case = _case_for_change(request, pk)
+    case = _case_for_lead(request, pk)
     form = forms.ReferForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -887,9 +905,10 @@ def _referral_to_decide(request, pk: int) -> ProsecutionReferral:
     return referral
 
 
-def _already_decided(form, referral: ProsecutionReferral) -> int:
-    form.add_error(None, f"This referral is already {referral.get_status_display().lower()}.")
-    return 409
+def _already_decided(referral: ProsecutionReferral) -> str:
+    if referral.status == ProsecutionReferralStatus.PENDING:
+        return ""
+    return f"This referral is already {referral.get_status_display().lower()}."
 
 
 @login_required
@@ -899,9 +918,8 @@ def referral_accept(request, pk: int):
         request.POST or None, office=referral.office, initial={"lead_prosecutor": request.user.pk}
     )
     status = 200
-    if referral.status != ProsecutionReferralStatus.PENDING:
-        status = _already_decided(form, referral)
-    elif request.method == "POST" and form.is_valid():
+    refusal = _already_decided(referral)
+    if not refusal and request.method == "POST" and form.is_valid():
         prosecution, status = _submit(
             form,
             lambda d: services.accept_prosecution_referral(
@@ -924,6 +942,7 @@ def referral_accept(request, pk: int):
         tab="prosecution",
         intro=referral.message,
         status=status,
+        refusal=refusal,
     )
 
 
@@ -932,9 +951,8 @@ def referral_decline(request, pk: int):
     referral = _referral_to_decide(request, pk)
     form = forms.DeclineReferralForm(request.POST or None)
     status = 200
-    if referral.status != ProsecutionReferralStatus.PENDING:
-        status = _already_decided(form, referral)
-    elif request.method == "POST" and form.is_valid():
+    refusal = _already_decided(referral)
+    if not refusal and request.method == "POST" and form.is_valid():
         done, status = _submit(
             form,
             lambda d: services.decline_prosecution_referral(
@@ -954,6 +972,7 @@ def referral_decline(request, pk: int):
         intro="Declining ends your office's access to the case; the referral stays on record.",
         status=status,
         danger=True,
+        refusal=refusal,
     )
 
 
@@ -1042,9 +1061,7 @@ def court_event_create(request, pk: int):
     if request.method == "POST" and form.is_valid():
         event, status = _submit(
             form,
-            lambda d: services.schedule_court_event(
-                prosecution=prosecution, by=request.user, **d
-            ),
+            lambda d: services.schedule_court_event(prosecution=prosecution, by=request.user, **d),
         )
         if event is not None:
             messages.success(request, f"Scheduled the {event.get_event_type_display().lower()}.")

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from agencies.roles import COMPARTMENT_ROLES, Compartment
 from agencies.selectors import active_memberships
+
+# Roles that may hold case records at all (law enforcement and prosecution).
+CASE_ROLES = COMPARTMENT_ROLES[Compartment.INVESTIGATIVE][0]
 
 
 def memberships_in_force(request) -> list:
@@ -36,4 +40,5 @@ def taskforce(request):
         "other_memberships_count": max(len(memberships) - 1, 0),
         "user_is_coordinator": is_coordinator,
         "user_may_read_audit": is_coordinator or bool(user and user.is_superuser),
+        "user_holds_cases": any(m.role in CASE_ROLES for m in memberships),
     }

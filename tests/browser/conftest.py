@@ -40,8 +40,16 @@ def chromium_browser():
     # database directly (building the fixture world), which Django would otherwise refuse.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from django.db import connections
+
+    # Starting Playwright switches the async context, and Django's connection handler would
+    # then hand out new connection objects, without the saved copy that serialized_rollback
+    # restores the lookup tables from. Keep the ones the test session already has.
+    saved = {alias: connections[alias] for alias in connections}
     try:
         with sync_playwright() as playwright:
+            for alias, connection in saved.items():
+                connections[alias] = connection
             browser = playwright.chromium.launch(
                 executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
             )

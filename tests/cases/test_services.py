@@ -75,6 +75,7 @@ def test_only_law_enforcement_of_the_agency_opens_cases(world):
         (["close"], True),
         (["close", "close"], False),
         (["close", "reopen"], True),
+        (["close", "activate"], False),
         (["reopen"], False),
         (["activate", "close", "reopen", "close"], True),
     ],
