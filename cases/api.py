@@ -376,7 +376,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompartmentV
 
 
 class SubjectSerializer(serializers.ModelSerializer):
-    case = VisibleRelatedField(Case, action="change")
+    case = VisibleRelatedField(Case)
     aliases = serializers.ListField(child=serializers.CharField(max_length=120), required=False)
 
     class Meta:
@@ -443,7 +443,7 @@ class SubjectViewSet(
 
 
 class IdentifierSerializer(serializers.ModelSerializer):
-    case = VisibleRelatedField(Case, action="change")
+    case = VisibleRelatedField(Case)
     subject = VisibleRelatedField(Subject, required=False, allow_null=True)
     kind = serializers.ChoiceField(
         choices=[c for c in IdentifierKind.choices if c[0] != IdentifierKind.PERSON]
@@ -484,7 +484,7 @@ class IdentifierViewSet(
 
 
 class CaseNoteSerializer(serializers.ModelSerializer):
-    case = VisibleRelatedField(Case, action="change")
+    case = VisibleRelatedField(Case)
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -585,7 +585,7 @@ class CaseNoteViewSet(
 
 
 class OperationSerializer(serializers.ModelSerializer):
-    case = VisibleRelatedField(Case, action="change")
+    case = VisibleRelatedField(Case)
     operation_type = serializers.ChoiceField(choices=OperationType.choices)
     status = serializers.ChoiceField(choices=OperationStatus.choices, required=False)
     deconfliction_system = serializers.ChoiceField(
@@ -839,7 +839,7 @@ class ProsecutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Compa
 
 
 class ChargeSerializer(serializers.ModelSerializer):
-    prosecution = VisibleRelatedField(Prosecution, action="change")
+    prosecution = VisibleRelatedField(Prosecution)
     subject = VisibleRelatedField(Subject)
     statute = serializers.SlugRelatedField(slug_field="citation", queryset=Statute.objects.all())
     nibrs_offense = serializers.SlugRelatedField(
@@ -915,7 +915,7 @@ class ChargeViewSet(
 
 
 class CourtEventSerializer(serializers.ModelSerializer):
-    prosecution = VisibleRelatedField(Prosecution, action="change")
+    prosecution = VisibleRelatedField(Prosecution)
     event_type = serializers.ChoiceField(choices=CourtEventType.choices)
 
     class Meta:
@@ -979,7 +979,7 @@ class CourtEventViewSet(
 
 
 class ProsecutorNoteSerializer(serializers.ModelSerializer):
-    prosecution = VisibleRelatedField(Prosecution, action="change")
+    prosecution = VisibleRelatedField(Prosecution)
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:

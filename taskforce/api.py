@@ -162,7 +162,8 @@ class CompartmentViewSet(BaseViewSet):
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
     """A reference to a compartmented record, resolved only among those the caller may see.
 
-    An invisible id is rejected exactly like an unknown one, so input never reveals existence.
+    An invisible id is rejected exactly like an unknown one, so input never reveals existence;
+    a visible record the caller may not change is left to the service, which answers 403.
     """
 
     def __init__(self, model, action="view", **kwargs):
