@@ -8,11 +8,11 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from agencies.models import Agency, Language, Membership
-from agencies.roles import Discipline, JurisdictionLevel
+from agencies.roles import Compartment, Discipline, JurisdictionLevel, roles_that_may
 from cases import services
 from cases.models import (
     Case,
@@ -294,13 +294,21 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompartmentV
     def create(self, request):
         data = self._input()
         agency = data.pop("agency", None)
-        if agency is None:
-            agencies = Membership.objects.active().filter(
-                user=request.user, agency__discipline=Discipline.LAW_ENFORCEMENT
+        leads = list(
+            Membership.objects.active()
+            .filter(
+                user=request.user,
+                agency__discipline=Discipline.LAW_ENFORCEMENT,
+                role__in=roles_that_may(Compartment.INVESTIGATIVE, "change"),
             )
-            if agencies.count() != 1:
+            .select_related("agency")
+        )
+        if not leads:
+            raise PermissionDenied("Only law-enforcement investigators and supervisors open cases.")
+        if agency is None:
+            if len(leads) > 1:
                 raise ValidationError({"agency": "Choose the lead agency."})
-            agency = agencies.get().agency
+            agency = leads[0].agency
         case = services.open_case(by=request.user, agency=agency, **data)
         return _created(self, case, CaseSerializer)
 

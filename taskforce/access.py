@@ -125,15 +125,19 @@ def visible(
     parent = getattr(model, "access_parent", None)
     if parent:
         parent_model = model._meta.get_field(parent).related_model
-        rules = (
-            [(f"change_{parent_model._meta.model_name}", Q())]
-            if action == "change"
-            else model.parent_grants
-        )
-        for codename, extra in rules:
-            condition |= (
+        through_parent = Q(pk__in=[])
+        for codename, extra in model.parent_grants:
+            through_parent |= (
                 Q(**{f"{parent}__in": _granted(parent_model, agency_groups, [codename])}) & extra
             )
+        if action == "change":
+            # Changing through the parent also needs the parent's change grant, and never
+            # reaches a child the same grants would not let the user see.
+            change_codename = f"change_{parent_model._meta.model_name}"
+            through_parent &= Q(
+                **{f"{parent}__in": _granted(parent_model, agency_groups, [change_codename])}
+            )
+        condition |= through_parent
     qs = qs.filter(condition)
     if getattr(model, "supervisors_and_assigned_only", False):
         from agencies.roles import SUPERVISOR_ROLES
