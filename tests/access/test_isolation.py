@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
@@ -98,6 +99,49 @@ def ineligible_agency_keys(world, model) -> list[str]:
     ]
 
 
+def parent_field(model) -> str | None:
+    """The foreign key to a compartmented record whose grants also open this one, if any."""
+    return getattr(model, "access_parent", None)
+
+
+def parent_model(model):
+    return model._meta.get_field(parent_field(model)).related_model
+
+
+def condition_fields(condition: Q) -> dict:
+    """The field values a record needs to meet a declared parent-grant condition.
+
+    Conditions are plain ANDed equalities on the record's own fields; anything richer would need
+    its own expectation here, so it fails loudly instead of being guessed.
+    """
+    assert condition.connector == Q.AND and not condition.negated, condition
+    fields = {}
+    for child in condition.children:
+        assert isinstance(child, tuple) and "__" not in child[0], condition
+        fields[child[0]] = child[1]
+    return fields
+
+
+def meets(record, condition: Q) -> bool:
+    fields = condition_fields(condition)
+    return all(getattr(record, name) == value for name, value in fields.items())
+
+
+def opened_through_parent(model, record, codenames: set[str], action) -> bool:
+    """Does a grant on the record's parent carrying ``codenames`` open the record?
+
+    View: some declared ``(codename, condition)`` pair matches. Change: a change grant on the
+    parent, and the record is one that grant lets its holders see at all (change never reaches
+    further than view).
+    """
+    if not parent_field(model):
+        return False
+    viewed = any(code in codenames and meets(record, cond) for code, cond in model.parent_grants)
+    if action == "view":
+        return viewed
+    return viewed and f"change_{parent_model(model)._meta.model_name}" in codenames
+
+
 def restricted(model) -> bool:
     """Within the owner agency, only supervisors and people assigned to the record's case."""
     return getattr(model, "supervisors_and_assigned_only", False)
@@ -107,10 +151,14 @@ def grantable(model) -> bool:
     return getattr(model, "grantable", True)
 
 
-def reaches(model, record, user, rows, owner: str, granted: dict[str, str], action) -> bool:
+def reaches(
+    model, record, user, rows, owner: str, granted: dict[str, str], action, parent_granted=None
+) -> bool:
     """What the rule table says: does ``user``, acting through ``rows`` ([(agency key, role)]),
-    reach ``record`` (owned by ``owner``, granted to ``granted``: agency key -> view/change)?"""
+    reach ``record`` (owned by ``owner``, granted to ``granted``: agency key -> view/change;
+    its parent granted to ``parent_granted``: agency key -> set of permission codenames)?"""
     allowed = roles_that_may(model.compartment, action)
+    parent_granted = parent_granted or {}
     through = [
         key
         for key, role in rows
@@ -118,6 +166,7 @@ def reaches(model, record, user, rows, owner: str, granted: dict[str, str], acti
         and (
             key == owner
             or granted.get(key) in (("view", "change") if action == "view" else ("change",))
+            or opened_through_parent(model, record, parent_granted.get(key, set()), action)
         )
     ]
     if not through:
@@ -141,13 +190,17 @@ def share(model, *, obj, agency, action, reason, by=None) -> bool:
     return False
 
 
-def assert_rule_holds(world, model, records: dict, granted: dict, personas=None) -> int:
+def assert_rule_holds(
+    world, model, records: dict, granted: dict, personas=None, parent_granted=None
+) -> int:
     """Every persona sees exactly what the rule table says, through every entry point.
 
-    ``records``: record -> owner agency key; ``granted``: record -> {agency key: view/change}.
+    ``records``: record -> owner agency key; ``granted``: record -> {agency key: view/change};
+    ``parent_granted``: record -> {agency key: permission codenames held on its parent}.
     Returns how many (persona, record) pairs were visible, so callers can refuse a vacuous run.
     """
     positives = 0
+    parent_granted = parent_granted or {}
     for persona, rows in memberships_in_force(world).items():
         if personas is not None and persona not in personas:
             continue
@@ -156,7 +209,16 @@ def assert_rule_holds(world, model, records: dict, granted: dict, personas=None)
             action: {
                 record.pk
                 for record, owner in records.items()
-                if reaches(model, record, user, rows, owner, granted.get(record, {}), action)
+                if reaches(
+                    model,
+                    record,
+                    user,
+                    rows,
+                    owner,
+                    granted.get(record, {}),
+                    action,
+                    parent_granted.get(record),
+                )
             }
             for action in ("view", "change")
         }
@@ -347,6 +409,93 @@ def test_grant_and_revoke_need_a_reason(world, model):
     with pytest.raises(ValueError, match="reason"):
         access.revoke(obj=record, agency=agency, reason="")
     assert not access.grants_on(record).exists()
+
+
+# --- Grants on a parent record (``access_parent`` / ``parent_grants``) ------------------------
+
+CHILD_MODELS = [m for m in MODELS if parent_field(m)]
+per_child_model = pytest.mark.parametrize("model", CHILD_MODELS, ids=lambda m: m._meta.label)
+
+
+def test_parent_rules_name_real_permissions_of_a_compartmented_parent():
+    for model in CHILD_MODELS:
+        parent = parent_model(model)
+        assert parent in REGISTRY, f"{model.__name__}'s parent must be compartmented"
+        name = parent._meta.model_name
+        known = {f"{a}_{name}" for a in parent._meta.default_permissions}
+        known |= {codename for codename, _ in parent._meta.permissions}
+        for codename, condition in model.parent_grants:
+            assert codename in known, (model.__name__, codename)
+            condition_fields(condition)  # a condition the suite can evaluate
+
+
+def grant_parent(record, agency, codename: str, action) -> set[str]:
+    """Grant the record's parent to ``agency`` so that it carries ``codename``; returns every
+    codename the grant then holds (a grant always includes view; change adds change)."""
+    parent = getattr(record, parent_field(type(record)))
+    name = type(parent)._meta.model_name
+    extra = () if codename in (f"view_{name}", f"change_{name}") else (codename,)
+    access.grant(
+        obj=parent, agency=agency, action=action, reason="co-investigation", extra_permissions=extra
+    )
+    return {f"view_{name}", *extra, *([f"change_{name}"] if action == "change" else [])}
+
+
+def records_for_each_condition(world, model, owner: str) -> list:
+    """A record made with the defaults, and one meeting each declared condition."""
+    agency = world.agencies[owner]
+    records = [make(model, agency)]
+    for _, condition in model.parent_grants:
+        if condition_fields(condition):
+            records.append(make(model, agency, **condition_fields(condition)))
+    return records
+
+
+@per_child_model
+@pytest.mark.parametrize("action", ["view", "change"])
+def test_a_grant_on_the_parent_opens_exactly_the_children_its_rules_name(world, model, action):
+    """For each declared parent permission: a grant on the parent carrying it opens the children
+    meeting that rule's condition to the grantee, by role, and nothing else; revoking the parent
+    grant closes them all again."""
+    owner = owner_key(world, model)
+    grantee = grantee_key(world, model, owner)
+    readers = [p for p, role in personas_of(world, grantee) if role in roles_for(model)[0]]
+    records, held = {}, {}
+    for codename in sorted({code for code, _ in model.parent_grants}):
+        for record in records_for_each_condition(world, model, owner):
+            records[record] = owner
+            held[record] = {
+                grantee: grant_parent(record, world.agencies[grantee], codename, action)
+            }
+        assert_rule_holds(world, model, records, {}, parent_granted=held)
+        opened = [
+            r
+            for r in records
+            if opened_through_parent(model, r, held[r][grantee], "view")
+            and codename in held[r][grantee]
+        ]
+        assert opened, f"no record opened through {codename}: the test proves nothing"
+        for record in opened:
+            assert all(access.can(world.users[p], record) for p in readers), record
+        with CaptureQueriesContext(connection) as ctx:
+            list(access.visible(world.users[readers[0]], model, action))
+        assert len(ctx.captured_queries) == 1, ctx.captured_queries
+
+    for record in records:
+        parent = getattr(record, parent_field(model))
+        access.revoke(obj=parent, agency=world.agencies[grantee], reason="share ended")
+    assert_rule_holds(world, model, records, {})
+
+
+@per_child_model
+def test_a_grant_on_the_child_alone_does_not_open_its_parent(world, model):
+    owner = owner_key(world, model)
+    grantee = grantee_key(world, model, owner)
+    record = make(model, world.agencies[owner])
+    access.grant(obj=record, agency=world.agencies[grantee], action="change", reason="joint")
+    parent = getattr(record, parent_field(model))
+    for persona, _ in personas_of(world, grantee):
+        assert not access.can(world.users[persona], parent)
 
 
 # --- People with nothing in force -----------------------------------------------------------

@@ -7,17 +7,25 @@ the test's transaction, and those SAVEPOINT/RELEASE statements are not reads.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from rest_framework.routers import DefaultRouter
 from rest_framework.test import APIClient
 
 from agencies import services
 from agencies.models import Language, Membership, Population, ServiceType
 from agencies.roles import Discipline, Role
+from cases import api as cases_api
+from cases import services as case_services
+from cases.models import Statute
 from taskforce import access
+from tests.conftest import build_world
 from tests.factories import UserFactory, make_agency, make_member
 from tests.isolation.models import Dossier
 
@@ -184,3 +192,151 @@ def test_dossier_detail_budget(world, many_dossiers):
     for dossier in (own, shared):
         n, _, queries = count(user, reverse("dossier-detail", kwargs={"pk": dossier.pk}))
         assert n <= DOSSIER_DETAIL_BUDGET, queries
+
+
+# --- Investigations and prosecutions ----------------------------------------------------------
+
+# Lists, for every case endpoint and every way of reaching its records (owner agency, a share,
+# a referral, a pre-operation notice): the permission's membership check, the page (the access
+# rule is subqueries of it), and one query per prefetched relation.
+CASE_LIST_BUDGETS = {
+    "case-list": 4,  # + assigned investigators, participating agencies
+    "subject-list": 2,
+    "identifier-list": 2,
+    "case-note-list": 2,
+    "operation-list": 2,
+    "pre-operation-notice-list": 3,  # + languages
+    "deconfliction-hit-list": 2,
+    "prosecution-referral-list": 2,
+    "prosecution-list": 2,
+    "charge-list": 2,
+    "court-event-list": 2,
+    "prosecutor-note-list": 2,
+}
+# Details: the list's queries, plus the acting agency and the audit event of the read.
+CASE_DETAIL_BUDGETS = {
+    route.replace("-list", "-detail"): budget + 2 for route, budget in CASE_LIST_BUDGETS.items()
+}
+# Who reaches fifty records of each list, and how (see ``case_world``).
+CASE_READERS = {
+    "case-list": ["investigator_a", "investigator_b", "prosecutor"],
+    "subject-list": ["investigator_a", "investigator_b", "prosecutor"],
+    "identifier-list": ["investigator_a", "investigator_b", "prosecutor"],
+    "case-note-list": ["investigator_a", "investigator_b", "prosecutor"],
+    "operation-list": ["investigator_a", "investigator_b"],
+    "pre-operation-notice-list": ["investigator_a", "advocate_a"],
+    "deconfliction-hit-list": ["investigator_a", "le_supervisor_a", "investigator_b"],
+    "prosecution-referral-list": ["investigator_a", "prosecutor"],
+    "prosecution-list": ["prosecutor", "investigator_a", "investigator_b"],
+    "charge-list": ["prosecutor", "investigator_a", "investigator_b"],
+    "court-event-list": ["prosecutor", "investigator_a", "investigator_b"],
+    "prosecutor-note-list": ["prosecutor", "vw_coordinator"],
+}
+
+
+def case_list_routes() -> set[str]:
+    """The list route of every resource the cases app registers."""
+    router = DefaultRouter()
+    cases_api.register(router)
+    return {f"{basename}-list" for _, _, basename in router.registry}
+
+
+def test_every_case_list_has_a_budget_within_the_design_ceiling():
+    assert set(CASE_LIST_BUDGETS) == case_list_routes() == set(CASE_READERS)
+    assert max(CASE_LIST_BUDGETS.values()) <= DESIGN_LIST_CEILING
+
+
+@pytest.fixture(scope="class")
+def case_world(django_db_setup, django_db_blocker):
+    """Fifty-five cases of le_a, each shared with le_b for view, referred to the prosecution
+    office and accepted; the first one holds fifty-five of every kind of record (subjects,
+    identifiers, notes marked for prosecution, operations, pre-operation notices to vsp_a,
+    charges, court events, prosecutor notes) and its phones match fifty-five of le_b's, so both
+    sides have fifty-five deconfliction hits. Built once, rolled back after the class."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            world = build_world()
+            inv, pros = world.investigator_a, world.prosecutor
+            statute = Statute.objects.get(citation="18 U.S.C. 1591")
+            prosecutions, cases = [], []
+            for n in range(MANY):
+                case = case_services.open_case(
+                    by=inv, agency=world.le_a, title=f"Case {n:03d}", origin="reactive",
+                    trafficking_type="sex", jurisdiction_level="local",
+                )  # fmt: skip
+                case_services.share_case(case=case, agency=world.le_b, access_level="view", by=inv)
+                referral = case_services.refer_for_prosecution(
+                    case=case, office=world.prosecution, by=inv
+                )
+                prosecutions.append(
+                    case_services.accept_prosecution_referral(referral=referral, by=pros)
+                )
+                cases.append(case)
+            big, prosecution = cases[0], prosecutions[0]
+            theirs = case_services.open_case(
+                by=world.investigator_b, agency=world.le_b, title="Sheriff case",
+                origin="reactive", trafficking_type="labor", jurisdiction_level="local",
+            )  # fmt: skip
+            starts = timezone.now() + dt.timedelta(days=3)
+            for n in range(MANY):
+                subject = case_services.add_subject(
+                    case=big, by=inv, role="trafficker", last_name=f"Subject {n:03d}"
+                )
+                case_services.add_identifier(case=big, by=inv, kind="phone", value=f"555{n:07d}")
+                case_services.add_identifier(
+                    case=theirs, by=world.investigator_b, kind="phone", value=f"555{n:07d}"
+                )
+                case_services.add_note(
+                    case=big, by=inv, note_type="tip", body=f"Note {n}", for_prosecution=True
+                )
+                operation = case_services.plan_operation(
+                    case=big, by=inv, operation_type="surveillance", starts_at=starts,
+                    ends_at=starts + dt.timedelta(hours=2), location=f"{n} Canal Street",
+                )  # fmt: skip
+                case_services.send_pre_operation_notice(
+                    operation=operation, provider=world.vsp_a, by=inv,
+                    window_starts=starts, window_ends=starts + dt.timedelta(hours=2),
+                    expected_victims=2, languages=Language.objects.all()[:3],
+                )  # fmt: skip
+                case_services.add_charge(
+                    prosecution=prosecution, by=pros, subject=subject, statute=statute
+                )
+                case_services.schedule_court_event(
+                    prosecution=prosecution, by=pros, event_type="trial",
+                    scheduled_at=starts + dt.timedelta(days=n), court=f"Room {n}",
+                )  # fmt: skip
+                case_services.add_prosecutor_note(
+                    prosecution=prosecution, by=pros, body=f"Work product {n}"
+                )
+            yield world
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+class TestCaseBudgets:
+    """Every list and detail endpoint of the cases app, for each way its records are reached."""
+
+    @pytest.mark.parametrize("route", sorted(CASE_LIST_BUDGETS))
+    def test_list_budget(self, case_world, db, route):
+        for persona in CASE_READERS[route]:
+            assert_flat(case_world.users[persona], reverse(route), CASE_LIST_BUDGETS[route])
+
+    @pytest.mark.parametrize("route", sorted(CASE_DETAIL_BUDGETS))
+    def test_detail_budget(self, case_world, db, route):
+        """The first and the last record each reader lists cost the same (the first case holds
+        every record of the file; the last holds none), within the budget."""
+        listing = route.replace("-detail", "-list")
+        for persona in CASE_READERS[listing]:
+            user = case_world.users[persona]
+            ids = [r["id"] for r in fresh(user).get(reverse(listing), {"page_size": 100})
+                   .json()["results"]]  # fmt: skip
+            assert len(ids) >= 50, (persona, len(ids))
+            counts = []
+            for pk in (ids[0], ids[-1]):
+                n, _, queries = count(user, reverse(route, kwargs={"pk": pk}))
+                assert n <= CASE_DETAIL_BUDGETS[route], (persona, queries)
+                counts.append(n)
+            assert counts[0] == counts[1], (persona, counts)
