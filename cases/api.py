@@ -407,6 +407,9 @@ class SubjectSerializer(serializers.ModelSerializer):
 
 
 class SubjectUpdateSerializer(SubjectSerializer):
+    # Declared fields ignore read_only_fields: a subject never moves to another case.
+    case = serializers.PrimaryKeyRelatedField(read_only=True)
+
     class Meta(SubjectSerializer.Meta):
         read_only_fields = [*SubjectSerializer.Meta.read_only_fields, "case"]
 
@@ -619,6 +622,8 @@ class OperationSerializer(serializers.ModelSerializer):
 
 
 class OperationUpdateSerializer(OperationSerializer):
+    case = serializers.PrimaryKeyRelatedField(read_only=True)
+
     class Meta(OperationSerializer.Meta):
         read_only_fields = [*OperationSerializer.Meta.read_only_fields, "case"]
 
@@ -881,6 +886,9 @@ class ChargeSerializer(serializers.ModelSerializer):
 
 
 class ChargeUpdateSerializer(ChargeSerializer):
+    prosecution = serializers.PrimaryKeyRelatedField(read_only=True)
+    subject = serializers.PrimaryKeyRelatedField(read_only=True)
+
     class Meta(ChargeSerializer.Meta):
         read_only_fields = [*ChargeSerializer.Meta.read_only_fields, "prosecution", "subject"]
 
@@ -942,6 +950,8 @@ class CourtEventSerializer(serializers.ModelSerializer):
 
 
 class CourtEventUpdateSerializer(CourtEventSerializer):
+    prosecution = serializers.PrimaryKeyRelatedField(read_only=True)
+
     class Meta(CourtEventSerializer.Meta):
         read_only_fields = [*CourtEventSerializer.Meta.read_only_fields, "prosecution"]
 

@@ -236,7 +236,16 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # Several models have a "status", "role" or gender choice; give each enum its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "MembershipRoleEnum": "agencies.roles.Role",
+        "SubjectRoleEnum": "cases.models.SubjectRole",
+        "CaseStatusEnum": "cases.models.CaseStatus",
+        "OperationStatusEnum": "cases.models.OperationStatus",
+        "ProsecutionReferralStatusEnum": "cases.models.ProsecutionReferralStatus",
+        "ProsecutionStatusEnum": "cases.models.ProsecutionStatus",
+        "GenderEnum": "cases.models.Gender",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "taskforce.schema_hooks.document_error_responses",
