@@ -39,7 +39,7 @@ from cases.models import (
     TraffickingType,
 )
 from taskforce import access
-from tests.access import api_matrix
+from tests.access import api_matrix, governance_matrix, victims_matrix
 from tests.access.api_matrix import (
     AGENCY_OF,
     ANONYMOUS,
@@ -93,8 +93,9 @@ def _unique(rows: list[Row]) -> list[Row]:
     return kept
 
 
-API_ROWS = _unique(api_matrix.API_ROWS)
-ALL_PAGE_ROWS = _unique(PAGE_ROWS)
+SECTIONS = (victims_matrix, governance_matrix)
+API_ROWS = _unique([*api_matrix.API_ROWS, *(row for s in SECTIONS for row in s.API_ROWS)])
+ALL_PAGE_ROWS = _unique([*PAGE_ROWS, *(row for s in SECTIONS for row in s.PAGE_ROWS)])
 
 # Routes with no access semantics of their own, left out of the coverage check:
 EXEMPT_PREFIXES = (
@@ -355,6 +356,10 @@ def build_targets(world) -> Targets:
         "missing": MISSING_PK,
         **build_case_targets(world),
     }
+    for section in SECTIONS:
+        section_targets = section.build_targets(world)
+        assert not set(section_targets) & set(fixed), f"{section.__name__} reuses a target name"
+        fixed.update(section_targets)
     clash = set(fixed) & set(world.agencies)
     assert not clash, f"target names that hide an agency of the world: {clash}"
     return Targets(world=world, memberships=memberships, fixed=fixed)
