@@ -41,6 +41,7 @@ class Compartment(models.TextChoices):
     VICTIM_WITNESS = "victim_witness", "Victim-witness"
     SERVICES = "services", "Services"
     REFERRAL = "referral", "Referral"
+    IMMIGRATION = "immigration", "Immigration relief"
     AGGREGATE = "aggregate", "Aggregate"
 
 
@@ -82,7 +83,17 @@ COMPARTMENT_ROLES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # Service providers hold their clients; anyone else only through a live consent grant.
     Compartment.SERVICES: (frozenset(_ALL), frozenset(_VSP)),
     Compartment.REFERRAL: (frozenset(_ALL), frozenset(_ALL)),
+    # Immigration status and relief (8 U.S.C. 1367): the people who work a relief request on
+    # either side, never community members, and never a partner system's service account
+    # (``PROTECTED_FROM_SERVICE_ACCOUNTS``); a consent item releases it through the consent.
+    Compartment.IMMIGRATION: (
+        frozenset(_LE | _PROSECUTION | _VSP),
+        frozenset(_LE | _PROSECUTION | _VSP),
+    ),
 }
+
+# Compartments a partner system's service account never holds, whatever its role.
+PROTECTED_FROM_SERVICE_ACCOUNTS = frozenset({Compartment.IMMIGRATION})
 
 
 def roles_that_may(compartment: str, action: str) -> frozenset[str]:

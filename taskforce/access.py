@@ -25,7 +25,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.http import Http404
 
-from agencies.roles import Compartment, roles_that_may
+from agencies.roles import PROTECTED_FROM_SERVICE_ACCOUNTS, Compartment, roles_that_may
 from taskforce import audit
 from taskforce.models import AuditAction, AuditOutcome, CompartmentedModel, GrantBase
 
@@ -81,9 +81,12 @@ def _memberships_for(user, compartment: str, action: Action):
     """Memberships in force through which ``user`` may view/change records of ``compartment``."""
     from agencies.models import Membership
 
-    return Membership.objects.active().filter(
+    memberships = Membership.objects.active().filter(
         user_id=user.pk, role__in=roles_that_may(compartment, action)
     )
+    if compartment in PROTECTED_FROM_SERVICE_ACCOUNTS:
+        memberships = memberships.filter(is_service_account=False)
+    return memberships
 
 
 def _granted(model, agency_groups, codenames: list[str]):
@@ -111,7 +114,10 @@ def visible(
       children matching the condition (a prosecutor office referred a case sees its subjects
       and the notes marked for prosecution, not the rest of the file);
     * ``supervisors_and_assigned_only``: within the agency, only supervisors and the people
-      assigned to the record's case see it.
+      assigned to the record's case see it;
+    * ``grant_condition``: a callable returning a condition the record must meet for its grants
+      to count (a release of information opens its recipient's view only while it is live, so
+      revocation and expiry close access at once, before any job removes the grant row).
     """
     qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
     model = qs.model
@@ -119,9 +125,11 @@ def visible(
         return qs.none()
     memberships = _memberships_for(user, model.compartment, action)
     agency_groups = memberships.values("agency__group_id")
-    condition = Q(owner_agency__in=memberships.values("agency_id")) | Q(
-        pk__in=_granted(model, agency_groups, _codenames(model, action))
-    )
+    through_grant = Q(pk__in=_granted(model, agency_groups, _codenames(model, action)))
+    grant_condition = getattr(model, "grant_condition", None)
+    if grant_condition is not None:
+        through_grant &= grant_condition()
+    condition = Q(owner_agency__in=memberships.values("agency_id")) | through_grant
     parent = getattr(model, "access_parent", None)
     if parent:
         parent_model = model._meta.get_field(parent).related_model

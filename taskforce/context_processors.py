@@ -9,6 +9,10 @@ from agencies.selectors import active_memberships
 
 # Roles that may hold case records at all (law enforcement and prosecution).
 CASE_ROLES = COMPARTMENT_ROLES[Compartment.INVESTIGATIVE][0]
+# Roles that keep victim-witness records and receive releases (law enforcement, prosecution).
+VICTIM_ROLES = COMPARTMENT_ROLES[Compartment.VICTIM_WITNESS][0]
+# Roles that keep client records and answer referrals (victim service providers).
+PROVIDER_ROLES = COMPARTMENT_ROLES[Compartment.SERVICES][1]
 
 
 def memberships_in_force(request) -> list:
@@ -41,4 +45,6 @@ def taskforce(request):
         "user_is_coordinator": is_coordinator,
         "user_may_read_audit": is_coordinator or bool(user and user.is_superuser),
         "user_holds_cases": any(m.role in CASE_ROLES for m in memberships),
+        "user_holds_victims": any(m.role in VICTIM_ROLES for m in memberships),
+        "user_is_provider": any(m.role in PROVIDER_ROLES for m in memberships),
     }

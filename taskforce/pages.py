@@ -35,3 +35,36 @@ class CompartmentObjectMixin(LoginRequiredMixin):
 
 class CompartmentDetailView(CompartmentObjectMixin, DetailView):
     pass
+
+
+class WindowPage:
+    """One page of a long list, read without counting the list.
+
+    Counting every row a user may see scans them all through the access filter, the one cost
+    that grows with the table; reading one row more than the page tells whether a next page
+    exists. The template partial ``includes/pager.html`` shows Previous / Next.
+    """
+
+    MAX_PAGE = 10_000  # deeper offsets are a search's job, not paging's
+
+    def __init__(self, queryset, number, size: int):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            number = 1
+        self.number = min(max(number, 1), self.MAX_PAGE)
+        offset = (self.number - 1) * size
+        rows = list(queryset[offset : offset + size + 1])
+        self.object_list = rows[:size]
+        self.has_previous = self.number > 1
+        self.has_next = len(rows) > size and self.number < self.MAX_PAGE
+        self.previous_page_number = self.number - 1
+        self.next_page_number = self.number + 1
+        self.start_index = offset + 1 if self.object_list else 0
+        self.end_index = offset + len(self.object_list)
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)

@@ -245,6 +245,16 @@ SPECTACULAR_SETTINGS = {
         "ProsecutionReferralStatusEnum": "cases.models.ProsecutionReferralStatus",
         "ProsecutionStatusEnum": "cases.models.ProsecutionStatus",
         "GenderEnum": "cases.models.Gender",
+        "ReferralStatusEnum": "victims.models.ReferralStatus",
+        "ClientStatusEnum": "victims.models.ClientStatus",
+        "ServiceStatusEnum": "victims.models.ServiceStatus",
+        "PlanStatusEnum": "victims.models.PlanStatus",
+        "ReliefStatusEnum": "victims.models.ReliefStatus",
+        "ReliefKindEnum": "victims.models.ReliefKind",
+        "NotificationKindEnum": "victims.models.NotificationKind",
+        "RevocationMethodEnum": "victims.models.RevocationMethod",
+        "NotificationMethodEnum": "victims.models.NotificationMethod",
+        "DeclineReasonEnum": "victims.models.DeclineReason",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -299,6 +309,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "agencies.tasks.sync_agency_groups",
         "schedule": 15 * 60,
         "options": {"expires": 10 * 60},
+    },
+    "expire-consents": {
+        "task": "victims.tasks.expire_consents",
+        "schedule": 60 * 60,
+        "options": {"expires": 30 * 60},
     },
 }
 

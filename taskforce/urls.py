@@ -13,12 +13,14 @@ from cases import api as cases_api
 from taskforce import views
 from taskforce.api import MeView
 from taskforce.health import healthz
+from victims import api as victims_api
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("memberships", MembershipViewSet, basename="membership")
 cases_api.register(router)
+victims_api.register(router)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -40,6 +42,7 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit-log"),
     path("agencies/", include("agencies.urls")),
     path("cases/", include("cases.urls")),
+    path("victims/", include("victims.urls")),
 ]
 
 handler404 = "taskforce.handlers.not_found"

@@ -16,6 +16,7 @@ from cases.home import investigations_context, prosecution_context
 from taskforce.context_processors import memberships_in_force
 from taskforce.forms import AuditLogFilterForm
 from taskforce.models import AuditEvent
+from victims.home import services_context
 
 # Which home section a discipline's roles see. Community organizations and other government
 # members share the community section.
@@ -75,6 +76,8 @@ def home(request):
         context.update(investigations_context(request.user))
     if "prosecution" in sections:
         context.update(prosecution_context(request.user))
+    if "services" in sections:
+        context.update(services_context(request.user))
     return render(request, "taskforce/home.html", context)
 
 

@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
 
-from agencies.models import Agency
+from agencies.models import Agency, ServiceType
 from cases.models import (
     Case,
     CaseNote,
@@ -43,6 +43,25 @@ from cases.models import (
     TraffickingType,
 )
 from tests.isolation.models import Dossier
+from victims.models import (
+    Client,
+    ClientNote,
+    Consent,
+    ConsentItem,
+    IdentificationSource,
+    ImmigrationRelief,
+    NeedsAssessment,
+    NotificationKind,
+    NotificationMethod,
+    Referral,
+    ReliefKind,
+    ServicePlan,
+    ServiceRecord,
+    SharingForm,
+    SignerRole,
+    VictimNotification,
+    VictimWitness,
+)
 
 _serial = itertools.count(1)
 
@@ -205,6 +224,132 @@ def _prosecutor_note(owner_agency: Agency, **fields) -> ProsecutorNote:
     )
 
 
+# --- victims and services ---------------------------------------------------------------------
+
+
+def _profile(n: int) -> dict:
+    return {
+        "given_name": f"Ana{n}",
+        "family_name": f"Morales{n}",
+        "identified_on": timezone.localdate(),
+        "identification_source": IdentificationSource.REACTIVE,
+    }
+
+
+def _victim(owner_agency: Agency, **fields) -> VictimWitness:
+    values = {**_profile(next(_serial)), **fields}
+    return VictimWitness.objects.create(owner_agency=owner_agency, **values)
+
+
+def _client(owner_agency: Agency, **fields) -> Client:
+    values = {**_profile(next(_serial)), "enrolled_on": timezone.localdate(), **fields}
+    return Client.objects.create(owner_agency=owner_agency, **values)
+
+
+def _client_of(owner_agency: Agency, fields: dict) -> Client:
+    return fields.pop("client", None) or _client(owner_agency)
+
+
+def _referral(owner_agency: Agency, **fields) -> Referral:
+    values = {
+        # The receiving provider is a field of the referral; access comes from grants only.
+        "provider": owner_agency,
+        "shared_name": f"Rosa{next(_serial)}",
+        "sent_by": _clerk(),
+        "respond_by": timezone.now() + dt.timedelta(hours=72),
+        **fields,
+    }
+    return Referral.objects.create(owner_agency=owner_agency, **values)
+
+
+def _consent(owner_agency: Agency, **fields) -> Consent:
+    client = _client_of(owner_agency, fields)
+    today = timezone.localdate()
+    # Live (started, unexpired, unrevoked): its grants count (``Consent.grant_condition``).
+    values = {
+        "recipient": owner_agency,
+        "items": [ConsentItem.ENROLLMENT_STATUS],
+        "purpose": "Victim-witness coordination",
+        "sharing_form": SharingForm.ELECTRONIC,
+        "starts_on": today,
+        "expires_on": today + dt.timedelta(days=90),
+        "signer_name": client.given_name,
+        "signer_role": SignerRole.CLIENT,
+        "voluntariness_explained": True,
+        "right_to_revoke_explained": True,
+        "recorded_by": _clerk(),
+        **fields,
+    }
+    return Consent.objects.create(owner_agency=owner_agency, client=client, **values)
+
+
+def _service_record(owner_agency: Agency, **fields) -> ServiceRecord:
+    client = _client_of(owner_agency, fields)
+    values = {
+        "service_type": ServiceType.objects.order_by("id").first(),
+        "started_on": timezone.localdate(),
+        "recorded_by": _clerk(),
+        "description": f"Shelter stay {next(_serial)}",
+        **fields,
+    }
+    return ServiceRecord.objects.create(owner_agency=owner_agency, client=client, **values)
+
+
+def _needs_assessment(owner_agency: Agency, **fields) -> NeedsAssessment:
+    client = _client_of(owner_agency, fields)
+    values = {
+        "assessed_on": timezone.localdate(),
+        "summary": f"Needs housing {next(_serial)}",
+        "assessed_by": _clerk(),
+        **fields,
+    }
+    return NeedsAssessment.objects.create(owner_agency=owner_agency, client=client, **values)
+
+
+def _service_plan(owner_agency: Agency, **fields) -> ServicePlan:
+    client = _client_of(owner_agency, fields)
+    today = timezone.localdate()
+    values = {
+        "starts_on": today,
+        "review_on": today + dt.timedelta(days=30),
+        "goals": f"Stable housing {next(_serial)}",
+        "written_by": _clerk(),
+        **fields,
+    }
+    return ServicePlan.objects.create(owner_agency=owner_agency, client=client, **values)
+
+
+def _client_note(owner_agency: Agency, **fields) -> ClientNote:
+    client = _client_of(owner_agency, fields)
+    values = {"author": _clerk(), "body": f"Check-in call {next(_serial)}", **fields}
+    return ClientNote.objects.create(owner_agency=owner_agency, client=client, **values)
+
+
+def _immigration_relief(owner_agency: Agency, **fields) -> ImmigrationRelief:
+    victim = fields.pop("victim", None) or _victim(owner_agency)
+    values = {
+        "kind": ReliefKind.T_VISA_DECLARATION,
+        "requested_on": timezone.localdate(),
+        "receipt_number": f"EAC{next(_serial):010d}",
+        "recorded_by": _clerk(),
+        **fields,
+    }
+    return ImmigrationRelief.objects.create(owner_agency=owner_agency, victim=victim, **values)
+
+
+def _victim_notification(owner_agency: Agency, **fields) -> VictimNotification:
+    victim = fields.pop("victim", None) or _victim(owner_agency)
+    values = {
+        "kind": NotificationKind.RIGHTS_ADVISEMENT,
+        "event": f"Rights at arraignment {next(_serial)}",
+        "given_on": timezone.localdate(),
+        "method": NotificationMethod.PHONE,
+        "given_by": _clerk(),
+        **fields,
+    }
+    return VictimNotification.objects.create(owner_agency=owner_agency, victim=victim, **values)
+
+
 REGISTRY: dict[type[models.Model], Callable[..., models.Model]] = {
     Dossier: _dossier,
     Case: _case,
@@ -219,6 +364,16 @@ REGISTRY: dict[type[models.Model], Callable[..., models.Model]] = {
     Charge: _charge,
     CourtEvent: _court_event,
     ProsecutorNote: _prosecutor_note,
+    VictimWitness: _victim,
+    Client: _client,
+    Referral: _referral,
+    Consent: _consent,
+    ServiceRecord: _service_record,
+    NeedsAssessment: _needs_assessment,
+    ServicePlan: _service_plan,
+    ClientNote: _client_note,
+    ImmigrationRelief: _immigration_relief,
+    VictimNotification: _victim_notification,
 }
 
 

@@ -340,3 +340,179 @@ class TestCaseBudgets:
                 assert n <= CASE_DETAIL_BUDGETS[route], (persona, queries)
                 counts.append(n)
             assert counts[0] == counts[1], (persona, counts)
+
+
+# --- Victims and services -----------------------------------------------------------------------
+
+# Lists: the permission's membership check, the page (the access rule is subqueries of it), one
+# query per prefetched relation, and once per request who is asking: whether the caller may see
+# immigration-protected fields (victims, clients) or which agencies they act for (which side of
+# a referral or release they are on).
+VICTIM_LIST_BUDGETS = {
+    "victim-list": 4,  # + linked cases the caller may see, + immigration check
+    "client-list": 3,  # + immigration check
+    "referral-list": 4,  # + services requested, + acting agencies
+    "consent-list": 4,  # + acting agencies, + the releases' own access check
+    "service-list": 2,
+    "needs-assessment-list": 3,  # + needs
+    "service-plan-list": 2,
+    "client-note-list": 2,
+    "immigration-relief-list": 2,
+    "victim-notification-list": 2,
+}
+# Details: the list's queries, plus the acting agency and the audit event of the read.
+VICTIM_DETAIL_BUDGETS = {
+    route.replace("-list", "-detail"): budget + 2 for route, budget in VICTIM_LIST_BUDGETS.items()
+}
+# Who reaches fifty records of each list, and how (see ``victims_world``).
+VICTIM_READERS = {
+    "victim-list": ["investigator_a", "investigator_b"],
+    "client-list": ["advocate_a"],
+    "referral-list": ["investigator_a", "advocate_a"],
+    "consent-list": ["advocate_a", "prosecutor"],
+    "service-list": ["advocate_a"],
+    "needs-assessment-list": ["advocate_a"],
+    "service-plan-list": ["advocate_a"],
+    "client-note-list": ["advocate_a"],
+    "immigration-relief-list": ["advocate_a", "investigator_a"],
+    "victim-notification-list": ["vw_coordinator"],
+}
+# Suggestions: membership check, the services named, the ranked providers, their services and
+# populations (however many providers there are and however many are shown).
+SUGGESTIONS_BUDGET = 5
+
+
+def victim_list_routes() -> set[str]:
+    """The list route of every resource the victims app registers."""
+    from victims import api as victims_api
+
+    router = DefaultRouter()
+    victims_api.register(router)
+    return {f"{basename}-list" for _, _, basename in router.registry}
+
+
+def test_every_victims_list_has_a_budget_within_the_design_ceiling():
+    assert set(VICTIM_LIST_BUDGETS) == victim_list_routes() == set(VICTIM_READERS)
+    assert max(VICTIM_LIST_BUDGETS.values()) <= DESIGN_LIST_CEILING
+
+
+@pytest.fixture(scope="class")
+def victims_world(django_db_setup, django_db_blocker):
+    """Fifty-five victims of le_a, each shared with le_b (the first linked to three cases and
+    holding fifty-five relief records); fifty-five referrals from le_a to vsp_a, all accepted,
+    each client with a release to the prosecution office; the first client holding fifty-five
+    services, assessments, plans, notes and relief records; fifty-five notifications on one of
+    the prosecution office's victims. Built once, rolled back after the class."""
+    from victims import services as victim_services
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            world = build_world()
+            inv, adv, vwc = world.investigator_a, world.advocate_a, world.vw_coordinator
+            today = timezone.localdate()
+            intake = {"identified_on": today, "identification_source": "reactive"}
+            shelter, medical = ServiceType.objects.filter(
+                code__in=["housing-emergency-shelter", "medical"]
+            ).order_by("code")
+            cases = [
+                case_services.open_case(
+                    by=inv, agency=world.le_a, title=f"Case {n}", origin="reactive",
+                    trafficking_type="sex", jurisdiction_level="local",
+                )
+                for n in range(3)
+            ]  # fmt: skip
+            victims, clients = [], []
+            for n in range(MANY):
+                victim = victim_services.record_victim(
+                    agency=world.le_a, by=inv, family_name=f"Victim {n:03d}",
+                    cases=cases if n == 0 else (), **intake,
+                )  # fmt: skip
+                victim_services.share_victim(victim=victim, agency=world.le_b, by=inv)
+                referral = victim_services.send_referral(
+                    from_agency=world.le_a, provider=world.vsp_a, by=inv,
+                    services_requested=[shelter, medical], shared_name=f"Person {n:03d}",
+                )  # fmt: skip
+                client = victim_services.accept_referral(referral=referral, by=adv).client
+                victim_services.record_consent(
+                    client=client, by=adv, recipient=world.prosecution,
+                    items=["enrollment_status"], purpose="Coordination", sharing_form="written",
+                    starts_on=today, expires_on=today + dt.timedelta(days=90),
+                    signer_name=f"Person {n:03d}", signer_role="client",
+                    voluntariness_explained=True, right_to_revoke_explained=True,
+                )  # fmt: skip
+                victims.append(victim)
+                clients.append(client)
+            pros_victim = victim_services.record_victim(
+                agency=world.prosecution, by=vwc, family_name="Witness", **intake
+            )
+            first, client = victims[0], clients[0]
+            for n in range(MANY):
+                victim_services.record_service(
+                    client=client, by=adv, service_type=shelter, started_on=today,
+                    description=f"Stay {n}",
+                )  # fmt: skip
+                victim_services.assess_needs(
+                    client=client, by=adv, assessed_on=today, needs=[shelter, medical]
+                )
+                victim_services.write_service_plan(
+                    client=client, by=adv, starts_on=today, review_on=today, goals=f"Goal {n}"
+                )
+                victim_services.add_client_note(client=client, by=adv, body=f"Note {n}")
+                victim_services.record_relief(
+                    by=adv, client=client, kind="u_visa_certification", requested_on=today
+                )
+                victim_services.record_relief(
+                    by=inv, victim=first, kind="t_visa_declaration", requested_on=today
+                )
+                victim_services.log_victim_notification(
+                    victim=pros_victim, by=vwc, kind="notification", event=f"Hearing {n}",
+                    given_on=today, method="letter",
+                )  # fmt: skip
+            yield world
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+class TestVictimBudgets:
+    """Every list and detail endpoint of the victims app, for each way its records are reached."""
+
+    @pytest.mark.parametrize("route", sorted(VICTIM_LIST_BUDGETS))
+    def test_list_budget(self, victims_world, db, route):
+        for persona in VICTIM_READERS[route]:
+            assert_flat(victims_world.users[persona], reverse(route), VICTIM_LIST_BUDGETS[route])
+
+    @pytest.mark.parametrize("route", sorted(VICTIM_DETAIL_BUDGETS))
+    def test_detail_budget(self, victims_world, db, route):
+        """The first and the last record each reader lists cost the same (the first victim and
+        client hold the file; the last hold nothing), within the budget."""
+        listing = route.replace("-detail", "-list")
+        for persona in VICTIM_READERS[listing]:
+            user = victims_world.users[persona]
+            ids = [r["id"] for r in fresh(user).get(reverse(listing), {"page_size": 100})
+                   .json()["results"]]  # fmt: skip
+            assert len(ids) >= 50, (persona, len(ids))
+            counts = []
+            for pk in (ids[0], ids[-1]):
+                n, _, queries = count(user, reverse(route, kwargs={"pk": pk}))
+                assert n <= VICTIM_DETAIL_BUDGETS[route], (persona, queries)
+                counts.append(n)
+            assert counts[0] == counts[1], (persona, counts)
+
+    def test_suggestions_do_not_grow_with_the_providers_ranked(self, victims_world, db):
+        offered = list(ServiceType.objects.all()[:4])
+        populations = list(Population.objects.all()[:3])
+        for n in range(MANY):
+            make_agency(
+                f"Provider {n:03d}", Discipline.VICTIM_SERVICES, services_offered=offered,
+                populations_served=populations, languages=Language.objects.all()[:2],
+            )  # fmt: skip
+        user, url = victims_world.investigator_a, reverse("referral-suggestions")
+        codes = [s.code for s in offered]
+        one, _, _ = count(user, url, services=codes, minor="false", limit=1)
+        many, response, queries = count(user, url, services=codes, minor="false", limit=20)
+        assert len(response.json()) == 20
+        assert one == many, queries
+        assert many <= SUGGESTIONS_BUDGET, queries

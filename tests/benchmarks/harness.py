@@ -34,6 +34,11 @@ def bench_cases() -> int:
     return int(os.environ.get("BENCH_CASES", default))
 
 
+def bench_victims(cases: int) -> int:
+    """How many load victim records: the budgets' 200,000 at 100,000 cases (two per case)."""
+    return int(os.environ.get("BENCH_VICTIMS", 2 * cases))
+
+
 def configure() -> None:
     """Production settings (DEBUG off) for this process and the server it starts."""
     if not os.environ.get("DATABASE_URL"):
@@ -63,19 +68,30 @@ def ensure_load(cases: int) -> None:
 
     from cases.models import Case
     from taskforce.management.commands.seed_load import LOAD_CASE_PREFIX, load_present
+    from victims.models import VictimWitness
 
+    victims = bench_victims(cases)
     call_command("migrate", interactive=False, verbosity=0)
     if not load_present():
-        print(f"Loading {cases:,} cases (seed_load) ...", flush=True)
-        call_command("seed_load", cases=cases)
+        print(f"Loading {cases:,} cases and {victims:,} victims (seed_load) ...", flush=True)
+        call_command("seed_load", cases=cases, victims=victims)
         return
     present = Case.objects.filter(number__startswith=LOAD_CASE_PREFIX).count()
-    if present != cases:
+    present_victims = VictimWitness.objects.count()
+    if (present, present_victims) != (cases, victims):
         print(
-            f"Note: the database holds {present:,} load cases, not {cases:,}; measuring with "
-            "those (load a fresh database to change the size).",
+            f"Note: the database holds {present:,} load cases and {present_victims:,} victims, "
+            f"not {cases:,} and {victims:,}; measuring with those (load a fresh database to "
+            "change the size).",
             flush=True,
         )
+
+
+def collect_static() -> None:
+    """Pages name their assets through the manifest storage, which DEBUG off requires."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def free_port() -> int:

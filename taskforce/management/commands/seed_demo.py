@@ -255,8 +255,10 @@ class Command(BaseCommand):
                     is_coordinator=coordinator,
                 )
         from cases import demo as cases_demo
+        from victims import demo as victims_demo
 
         new_cases = cases_demo.seed()
+        victims_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo task force ready: {len(agencies)} agencies, {len(USERS) + 1} users"

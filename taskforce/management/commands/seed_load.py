@@ -1,6 +1,10 @@
-"""Seed load data for the performance budgets (DESIGN §10): agencies, people, cases.
+"""Seed load data for the performance budgets (DESIGN §10): agencies, people, cases, victims.
 
-    manage.py seed_load [--cases 100000] [--agencies 50] [--users 500] [--seed 2026]
+    manage.py seed_load [--cases 100000] [--victims 200000] [--agencies 50] [--users 500]
+                        [--seed 2026]
+
+Victims default to two per case (200,000 at the budgets' 100,000 cases), with the referrals,
+client records, services and releases of information of the service providers.
 
 Fast by construction: rows go in with ``bulk_create`` in batches, every load user shares one
 precomputed password hash (``LOAD_PASSWORD``), and no service, signal or audit row runs. Grants
@@ -24,6 +28,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -32,7 +37,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from agencies.models import Agency, Membership
+from agencies.models import Agency, Language, Membership, Population, ServiceType
 from agencies.roles import Discipline, JurisdictionLevel, Role
 from cases import normalize
 from cases.models import (
@@ -69,6 +74,32 @@ from cases.models import (
     UcrClearance,
     Venue,
 )
+from victims.models import (
+    FOREIGN_NATIONAL,
+    MINOR_AGE,
+    Citizenship,
+    Client,
+    ClientStatus,
+    Consent,
+    ConsentGrant,
+    ConsentItem,
+    DeclineReason,
+    ExitReason,
+    IdentificationSource,
+    RaceEthnicity,
+    Referral,
+    ReferralGrant,
+    ReferralSource,
+    ReferralStatus,
+    RevocationMethod,
+    ServiceRecord,
+    ServiceStatus,
+    SharingForm,
+    SignerRole,
+    Urgency,
+    VictimWitness,
+)
+from victims.services import MAX_CONSENT_DAYS, age_on, response_window
 
 User = get_user_model()
 
@@ -171,6 +202,7 @@ class Load:
     agencies: int
     users: int
     rng: random.Random
+    victims: int = 0
     batch_size: int = BATCH_SIZE
     today: dt.date = field(default_factory=timezone.localdate)
     now: dt.datetime = field(default_factory=timezone.now)
@@ -180,6 +212,17 @@ class Load:
     loaded_cases: list[LoadCase] = field(default_factory=list)
     # Pairs of cases of two agencies that hold the same phone.
     duplicate_phones: list[tuple[LoadCase, LoadCase]] = field(default_factory=list)
+    loaded_victims: list[LoadVictim] = field(default_factory=list)
+    loaded_clients: list[LoadClient] = field(default_factory=list)
+
+    @cached_property
+    def federal_agencies(self) -> frozenset[int]:
+        """Federal law-enforcement agencies (read once the agencies are loaded)."""
+        return frozenset(
+            a.pk
+            for a in self.agencies_by_discipline.get(Discipline.LAW_ENFORCEMENT, [])
+            if a.jurisdiction_level == JurisdictionLevel.FEDERAL
+        )
 
     def agency(self, agency_id: int) -> Agency:
         return next(
@@ -807,6 +850,621 @@ def load_prosecutions(load: Load) -> int:
     return len(referrals) + len(prosecutions) + len(charges) + len(events) + len(grants)
 
 
+# --- victims and services ---------------------------------------------------------------------
+
+VICTIMS_PER_CASE = 2
+REFERRAL_REASON = "referral to provider"
+RELEASE_REASON = "release of information"
+# Per provider, the newest referrals still waiting for an answer: an inbox, not a backlog.
+OPEN_REFERRALS_MAX, OPEN_REFERRALS_SHARE = 40, 0.01
+# Of the referrals answered or withdrawn, how they ended.
+REFERRAL_OUTCOMES = {
+    ReferralStatus.ACCEPTED: 50,
+    ReferralStatus.CLOSED: 22,
+    ReferralStatus.DECLINED: 18,
+    ReferralStatus.WITHDRAWN: 10,
+}
+REFERRED_SHARE = 0.25  # victim records referred to a provider
+WALK_IN_SHARE = 0.25  # clients who came on their own, per client from a referral
+CONSENT_SHARE = 0.30  # clients who signed a release
+CONSENT_STATES = {"live": 60, "expired": 25, "revoked": 15}
+CONSENT_ITEM_SETS = [
+    [ConsentItem.ENROLLMENT_STATUS],
+    [ConsentItem.ENROLLMENT_STATUS, ConsentItem.SERVICES_RECEIVED],
+    [ConsentItem.IDENTITY, ConsentItem.CONTACT_INFORMATION],
+    [ConsentItem.ENROLLMENT_STATUS, ConsentItem.SERVICES_RECEIVED, ConsentItem.IDENTITY],
+]
+
+
+@dataclass(slots=True)
+class LoadVictim:
+    """What the referral stage needs of one loaded victim-witness record."""
+
+    id: int
+    agency_id: int
+    created_at: dt.datetime
+    given_name: str
+    age: int | None
+    gender: str
+    language_id: int | None
+    interpreter_needed: bool
+    trafficking_type: str
+    citizenship: str
+
+
+@dataclass(slots=True)
+class LoadClient:
+    id: int
+    agency_id: int
+    enrolled_on: dt.date
+    exited_on: dt.date | None
+    minor: bool
+    recipient_id: int  # the agency a release would name: the referring one, or an office
+    service_type_id: int
+
+
+def le_source(load: Load, agency_id: int) -> str:
+    """How a provider's intake names a referral from a law-enforcement agency."""
+    if agency_id in load.federal_agencies:
+        return ReferralSource.FEDERAL_LE
+    return ReferralSource.LOCAL_LE
+
+
+def minor(age: int | None) -> bool:
+    return age is not None and age < MINOR_AGE
+
+
+def load_provider_capabilities(load: Load) -> int:
+    """What each load provider offers, serves and speaks, so matching has something to rank."""
+    rng = load.rng
+    pools = [
+        (
+            Agency.services_offered.through,
+            "servicetype_id",
+            ServiceType.objects.filter(active=True),
+            10,
+        ),
+        (Agency.populations_served.through, "population_id", Population.objects.all(), 7),
+        (Agency.languages.through, "language_id", Language.objects.all(), 3),
+    ]
+    created = 0
+    for through, column, lookups, k in pools:
+        ids = list(lookups.values_list("pk", flat=True))
+        rows = (
+            through(agency_id=agency.pk, **{column: pk})
+            for agency in load.agencies_by_discipline.get(Discipline.VICTIM_SERVICES, [])
+            for pk in rng.sample(ids, min(k, len(ids)))
+        )
+        created += len(batched_create(through, rows, load.batch_size))
+    return created
+
+
+def load_victims(load: Load) -> int:
+    """Victim-witness records of the law-enforcement agencies, about two per case, each linked to
+    a case of its agency and identified when the case was opened or soon after. Age and minority
+    are derived as the services derive them, from the birth date or the estimated age."""
+    rng, today = load.rng, load.today
+    if not load.victims:
+        return 0
+    languages = list(Language.objects.order_by("pk").values_list("code", "pk"))
+    english = next((pk for code, pk in languages if code == "en"), None)
+    others = [pk for code, pk in languages if code != "en"]
+    if load.loaded_cases:
+        picks = [rng.choice(load.loaded_cases) for _ in range(load.victims)]
+        plan = [(c.agency_id, c.id, c.opened_on) for c in picks]
+    else:
+        owners = rng.choices(
+            list(load.case_weight), list(load.case_weight.values()), k=load.victims
+        )
+        plan = [(a, None, today - dt.timedelta(days=rng.randint(0, YEARS * 365))) for a in owners]
+    dated = sorted(
+        (
+            min(opened_on + dt.timedelta(days=rng.randint(0, 30)), today),
+            rng.randint(0, 8 * 3600),
+            agency_id,
+            case_id,
+        )
+        for agency_id, case_id, opened_on in plan
+    )  # oldest first: ids grow with time
+    links = []
+
+    def victims():
+        for identified_on, seconds, agency_id, case_id in dated:
+            age_kind = rng.random()
+            born = estimated = age = None
+            years = rng.randint(12, 17) if rng.random() < 0.25 else rng.randint(18, 55)
+            if age_kind < 0.6:
+                born = identified_on - dt.timedelta(days=years * 365 + rng.randint(0, 364))
+                age = age_on(born, identified_on)
+            elif age_kind < 0.9:
+                estimated = age = years
+            language = english if rng.random() < 0.6 or not others else rng.choice(others)
+            citizenship = weighted(
+                rng,
+                {
+                    Citizenship.US_CITIZEN: 50,
+                    Citizenship.LPR: 5,
+                    Citizenship.FOREIGN_WITH_STATUS: 10,
+                    Citizenship.FOREIGN_WITHOUT_STATUS: 20,
+                    Citizenship.UNKNOWN: 15,
+                },
+                1,
+            )[0]
+            created = min(at(identified_on, seconds), load.now)
+            victim = LoadVictim(
+                id=0,
+                agency_id=agency_id,
+                created_at=created,
+                given_name=rng.choice(FIRST_NAMES),
+                age=age,
+                gender=weighted(
+                    rng,
+                    {
+                        Gender.FEMALE: 68,
+                        Gender.MALE: 25,
+                        Gender.TRANSGENDER: 3,
+                        Gender.NON_BINARY: 2,
+                        Gender.NOT_REPORTED: 2,
+                    },
+                    1,
+                )[0],
+                language_id=language,
+                interpreter_needed=language != english and rng.random() < 0.7,
+                trafficking_type=weighted(
+                    rng,
+                    {
+                        TraffickingType.SEX: 60,
+                        TraffickingType.LABOR: 28,
+                        TraffickingType.BOTH: 6,
+                        TraffickingType.UNKNOWN: 6,
+                    },
+                    1,
+                )[0],
+                citizenship=citizenship,
+            )
+            load.loaded_victims.append(victim)
+            links.append(case_id)
+            yield VictimWitness(
+                owner_agency_id=agency_id,
+                given_name=victim.given_name,
+                family_name=rng.choice(LAST_NAMES),
+                date_of_birth=born,
+                estimated_age=estimated,
+                age_at_identification=age,
+                is_minor=minor(age),
+                identified_on=identified_on,
+                identification_source=weighted(
+                    rng,
+                    {
+                        IdentificationSource.REACTIVE: 45,
+                        IdentificationSource.PROACTIVE: 30,
+                        IdentificationSource.HOTLINE: 15,
+                        IdentificationSource.OTHER: 10,
+                    },
+                    1,
+                )[0],
+                referral_source=le_source(load, agency_id),
+                gender=victim.gender,
+                race_ethnicity=[rng.choice(RaceEthnicity.values)],
+                citizenship=citizenship,
+                country_of_origin=""
+                if citizenship in (Citizenship.US_CITIZEN, Citizenship.UNKNOWN)
+                else rng.choice(["MX", "GT", "HN", "CN", "TH", "PH", "NG", "UA"]),
+                primary_language_id=language,
+                interpreter_needed=victim.interpreter_needed,
+                trafficking_type=victim.trafficking_type,
+                phone=f"(555) 02{rng.randint(0, 9)}-{rng.randint(0, 9999):04d}"
+                if rng.random() < 0.5
+                else "",
+                **stamps(created, load),
+            )
+
+    with explicit_timestamps(VictimWitness):
+        created = batched_create(VictimWitness, victims(), load.batch_size)
+    for victim, row in zip(load.loaded_victims, created, strict=True):
+        victim.id = row.pk
+    through = VictimWitness.cases.through
+    batched_create(
+        through,
+        (
+            through(victimwitness_id=v.id, case_id=case_id)
+            for v, case_id in zip(load.loaded_victims, links, strict=True)
+            if case_id
+        ),
+        load.batch_size,
+    )
+    return len(created) + sum(1 for c in links if c)
+
+
+def load_referrals(load: Load) -> int:
+    """About a quarter of the victims referred to a provider, in every state: each provider's
+    newest referrals wait in its inbox (some overdue), the rest were accepted (with the client
+    record the acceptance makes, some closed and exited since), declined, closed or withdrawn.
+    Grants as the services leave them: change to the provider, none once withdrawn."""
+    rng, now = load.rng, load.now
+    providers = load.agencies_by_discipline.get(Discipline.VICTIM_SERVICES, [])
+    if not providers or not load.loaded_victims:
+        return 0
+    weights = [1 / (k + 1) ** 0.5 for k in range(len(providers))]
+    service_types = list(ServiceType.objects.filter(active=True).values_list("pk", flat=True))
+    referred = [v for v in load.loaded_victims if rng.random() < REFERRED_SHARE]
+    plan = []  # [victim, provider, sent_at, status]
+    for victim in referred:
+        provider = rng.choices(providers, weights=weights)[0]
+        sent_at = min(victim.created_at + dt.timedelta(hours=rng.randint(1, 72)), now)
+        plan.append([victim, provider, sent_at, None])
+    by_provider = defaultdict(list)
+    for item in plan:
+        by_provider[item[1].pk].append(item)
+    for items in by_provider.values():
+        items.sort(key=lambda item: item[2], reverse=True)
+        open_n = min(OPEN_REFERRALS_MAX, max(3, round(len(items) * OPEN_REFERRALS_SHARE)))
+        for item in items[:open_n]:
+            # Waiting for an answer: sent in the last five days, so some are past their deadline.
+            item[2] = max(item[0].created_at, now - dt.timedelta(minutes=rng.randint(5, 5 * 1440)))
+            item[3] = ReferralStatus.SENT
+        for item in items[open_n:]:
+            item[3] = weighted(rng, REFERRAL_OUTCOMES, 1)[0]
+    plan.sort(key=lambda item: item[2])  # ids grow with time
+
+    staff, details = {}, []
+    for victim, provider, sent_at, status in plan:
+        sender = rng.choice(
+            load.people(victim.agency_id, Role.INVESTIGATOR, Role.LE_VICTIM_SPECIALIST)
+            or load.people(victim.agency_id, Role.LE_SUPERVISOR)
+        )
+        advocate = rng.choice(
+            staff.setdefault(
+                provider.pk,
+                load.people(provider.pk, Role.ADVOCATE, Role.VSP_SUPERVISOR),
+            )
+        )
+        answered = min(sent_at + dt.timedelta(hours=rng.randint(2, 60)), now)
+        # A closed referral was mostly accepted first (it has a client); some were declined.
+        closed_after_accept = status == ReferralStatus.CLOSED and rng.random() < 0.8
+        details.append((sender, advocate, answered, closed_after_accept))
+
+    # Clients made by the acceptances, then the referrals that point at them.
+    accepted = [
+        i
+        for i, (_, _, _, status) in enumerate(plan)
+        if status == ReferralStatus.ACCEPTED or details[i][3]
+    ]
+    clients = {}  # plan index -> client row
+
+    def referral_clients():
+        for i in accepted:
+            victim, provider, sent_at, status = plan[i]
+            _, advocate, answered, _ = details[i]
+            enrolled = timezone.localtime(answered).date()
+            exited = None
+            if status == ReferralStatus.CLOSED:
+                exited = min(enrolled + dt.timedelta(days=rng.randint(30, 400)), load.today)
+            client = _client(
+                load,
+                provider.pk,
+                advocate,
+                victim.given_name,
+                victim.age,
+                victim,
+                identified_on=timezone.localtime(sent_at).date(),
+                # As the acceptance records a law-enforcement referral.
+                identification_source=IdentificationSource.REACTIVE,
+                referral_source=le_source(load, victim.agency_id),
+                enrolled=enrolled,
+                exited=exited,
+                created=answered,
+            )
+            clients[i] = client
+            yield client
+
+    with explicit_timestamps(Client, Referral):
+        batched_create(Client, referral_clients(), load.batch_size)
+        referrals = batched_create(
+            Referral,
+            (_referral(load, i, plan[i], details[i], clients.get(i)) for i in range(len(plan))),
+            load.batch_size,
+        )
+    through = Referral.services_requested.through
+    requested = {}
+    links = []
+    for i, referral in enumerate(referrals):
+        wanted = rng.sample(service_types, min(len(service_types), rng.randint(1, 3)))
+        requested[i] = wanted[0]
+        links.extend(through(referral_id=referral.pk, servicetype_id=s) for s in wanted)
+    batched_create(through, links, load.batch_size)
+    view, change = permission(Referral, "view_referral"), permission(Referral, "change_referral")
+    grants = batched_create(
+        ReferralGrant,
+        (
+            ReferralGrant(
+                group_id=provider.group_id,
+                permission=perm,
+                content_object_id=referral.pk,
+                reason=REFERRAL_REASON,
+                granted_by_id=details[i][0],
+            )
+            for i, (referral, (_, provider, _, status)) in enumerate(
+                zip(referrals, plan, strict=True)
+            )
+            if status != ReferralStatus.WITHDRAWN
+            for perm in (view, change)
+        ),
+        load.batch_size,
+    )
+    for i, client in clients.items():
+        victim, provider, _, _ = plan[i]
+        load.loaded_clients.append(
+            LoadClient(
+                id=client.pk,
+                agency_id=provider.pk,
+                enrolled_on=client.enrolled_on,
+                exited_on=client.exited_on,
+                minor=client.is_minor,
+                recipient_id=victim.agency_id,
+                service_type_id=requested[i],
+            )
+        )
+    return len(clients) + len(referrals) + len(links) + len(grants)
+
+
+def _client(load, agency_id, advocate, given_name, age, victim, *, enrolled, exited, created,
+            **fields) -> Client:  # fmt: skip
+    rng = load.rng
+    return Client(
+        owner_agency_id=agency_id,
+        given_name=given_name,
+        family_name=rng.choice(LAST_NAMES) if rng.random() < 0.7 else "",
+        estimated_age=age,
+        age_at_identification=age,
+        is_minor=minor(age),
+        gender=victim.gender,
+        primary_language_id=victim.language_id,
+        interpreter_needed=victim.interpreter_needed,
+        trafficking_type=victim.trafficking_type,
+        # The provider's intake asks again; most answer.
+        citizenship=victim.citizenship if rng.random() < 0.8 else Citizenship.UNKNOWN,
+        enrolled_on=enrolled,
+        exited_on=exited,
+        exit_reason=rng.choice(ExitReason.values) if exited else "",
+        status=ClientStatus.EXITED if exited else ClientStatus.ACTIVE,
+        case_manager_id=advocate,
+        **fields,
+        **stamps(created, load),
+    )
+
+
+def _referral(load, i, plan_item, detail, client) -> Referral:
+    rng = load.rng
+    victim, provider, sent_at, status = plan_item
+    sender, advocate, answered, closed_after_accept = detail
+    urgent = rng.random() < 0.15
+    shared_age = victim.age if rng.random() < 0.9 else None
+    answered_by_provider = status in (
+        ReferralStatus.ACCEPTED,
+        ReferralStatus.DECLINED,
+        ReferralStatus.CLOSED,
+    )
+    declined = status == ReferralStatus.DECLINED or (
+        status == ReferralStatus.CLOSED and not closed_after_accept
+    )
+    closed_at = None
+    if status == ReferralStatus.CLOSED:
+        closed_at = min(answered + dt.timedelta(days=rng.randint(1, 400)), load.now)
+    touched = closed_at or (answered if status != ReferralStatus.SENT else sent_at)
+    return Referral(
+        owner_agency_id=victim.agency_id,
+        provider_id=provider.pk,
+        victim_id=victim.id,
+        urgency=Urgency.URGENT if urgent else Urgency.ROUTINE,
+        shared_name=victim.given_name,
+        shared_age=shared_age,
+        is_minor=minor(shared_age),
+        shared_gender=victim.gender,
+        shared_language_id=victim.language_id,
+        interpreter_needed=victim.interpreter_needed,
+        trafficking_type=victim.trafficking_type,
+        foreign_national=None
+        if victim.citizenship == Citizenship.UNKNOWN
+        else victim.citizenship in FOREIGN_NATIONAL,
+        contact_instructions="Through the detective; do not call the listed phone.",
+        situation="Load data: identified during an investigation; needs shelter and advocacy.",
+        status=status,
+        sent_by_id=sender,
+        sent_at=sent_at,
+        respond_by=sent_at + response_window(urgent=urgent, minor=minor(shared_age)),
+        responded_at=answered if answered_by_provider else None,
+        responded_by_id=advocate if answered_by_provider else None,
+        decline_reason=rng.choice(DeclineReason.values) if declined else "",
+        withdrawn_reason="Victim relocated out of state."
+        if status == ReferralStatus.WITHDRAWN
+        else "",
+        closed_at=closed_at,
+        close_note="Services ended." if closed_at else "",
+        client=client,
+        created_at=sent_at,
+        updated_at=max(touched, sent_at),
+    )
+
+
+def load_walk_in_clients(load: Load) -> int:
+    """Clients who reached a provider on their own (hotline, self, community)."""
+    rng, today = load.rng, load.today
+    providers = load.agencies_by_discipline.get(Discipline.VICTIM_SERVICES, [])
+    offices = load.agencies_by_discipline.get(Discipline.PROSECUTION, [])
+    if not providers or not load.loaded_victims:
+        return 0
+    count = round(len(load.loaded_clients) * WALK_IN_SHARE)
+    service_types = list(ServiceType.objects.filter(active=True).values_list("pk", flat=True))
+    # Borrow the profile mix of the victim records (not the people: a walk-in is someone else).
+    profiles = rng.sample(load.loaded_victims, min(count, len(load.loaded_victims)))
+    plan = sorted(
+        (
+            today - dt.timedelta(days=rng.randint(0, YEARS * 365)),
+            rng.randint(0, 8 * 3600),
+            rng.choice(providers).pk,
+            profile,
+        )
+        for profile in profiles
+    )
+    made = []
+
+    def clients():
+        for enrolled, seconds, agency_id, profile in plan:
+            advocate = rng.choice(load.people(agency_id, Role.ADVOCATE, Role.VSP_SUPERVISOR))
+            exited = None
+            if (today - enrolled).days > 200 and rng.random() < 0.6:
+                exited = enrolled + dt.timedelta(days=rng.randint(30, 200))
+            client = _client(
+                load,
+                agency_id,
+                advocate,
+                rng.choice(FIRST_NAMES),
+                profile.age,
+                profile,
+                identified_on=enrolled,
+                identification_source=weighted(
+                    rng,
+                    {
+                        IdentificationSource.HOTLINE: 35,
+                        IdentificationSource.SELF: 35,
+                        IdentificationSource.HEALTH_CARE: 15,
+                        IdentificationSource.SCHOOL: 15,
+                    },
+                    1,
+                )[0],
+                referral_source=rng.choice(
+                    [ReferralSource.HOTLINE, ReferralSource.SELF, ReferralSource.NGO]
+                ),
+                enrolled=enrolled,
+                exited=exited,
+                created=at(enrolled, seconds),
+            )
+            made.append(client)
+            yield client
+
+    with explicit_timestamps(Client):
+        batched_create(Client, clients(), load.batch_size)
+    for client in made:
+        load.loaded_clients.append(
+            LoadClient(
+                id=client.pk,
+                agency_id=client.owner_agency_id,
+                enrolled_on=client.enrolled_on,
+                exited_on=client.exited_on,
+                minor=client.is_minor,
+                recipient_id=rng.choice(offices).pk if offices else 0,
+                service_type_id=rng.choice(service_types),
+            )
+        )
+    return len(made)
+
+
+def load_client_services(load: Load) -> int:
+    """One service per client, from enrollment: ended with the client's exit."""
+
+    def records():
+        for c in load.loaded_clients:
+            yield ServiceRecord(
+                owner_agency_id=c.agency_id,
+                client_id=c.id,
+                service_type_id=c.service_type_id,
+                status=ServiceStatus.COMPLETED if c.exited_on else ServiceStatus.IN_PROGRESS,
+                started_on=c.enrolled_on,
+                ended_on=c.exited_on,
+                recorded_by_id=load.rng.choice(
+                    load.people(c.agency_id, Role.ADVOCATE, Role.VSP_SUPERVISOR)
+                ),
+                **stamps(at(c.enrolled_on, 3600), load),
+            )
+
+    with explicit_timestamps(ServiceRecord):
+        return len(batched_create(ServiceRecord, records(), load.batch_size))
+
+
+def load_consents(load: Load) -> int:
+    """Releases of information signed by about a third of the clients, to the referring agency
+    or a prosecution office: live, expired or revoked. Only a live release keeps its grant
+    (revocation removes it at once; the expiry job removes the others)."""
+    rng, today, now = load.rng, load.today, load.now
+    groups = {a.pk: a.group_id for group in load.agencies_by_discipline.values() for a in group}
+    view = permission(Consent, "view_consent")
+    plan = []
+    for c in load.loaded_clients:
+        if not c.recipient_id or rng.random() >= CONSENT_SHARE:
+            continue
+        state = weighted(rng, CONSENT_STATES, 1)[0]
+        last = c.exited_on or today
+        if state != "live" and (last - c.enrolled_on).days < 2:
+            state = "live" if not c.exited_on else None
+        if state is None:
+            continue
+        if state == "live":
+            if c.exited_on:
+                continue  # an exited client signs nothing new
+            starts = max(c.enrolled_on, today - dt.timedelta(days=rng.randint(0, 300)))
+            low = max((today - starts).days, 0)
+            expires = starts + dt.timedelta(days=rng.randint(low, MAX_CONSENT_DAYS))
+            revoked = None
+        else:
+            window = (last - c.enrolled_on).days
+            starts = c.enrolled_on + dt.timedelta(days=rng.randint(0, window - 2))
+            expires = starts + dt.timedelta(
+                days=rng.randint(0, min(MAX_CONSENT_DAYS, (today - starts).days - 1))
+            )
+            revoked = None
+            if state == "revoked":
+                expires = starts + dt.timedelta(days=MAX_CONSENT_DAYS)
+                revoked = at(starts + dt.timedelta(days=rng.randint(0, (last - starts).days)))
+                revoked = min(revoked, now)
+        plan.append((c, state, starts, expires, revoked))
+    plan.sort(key=lambda p: p[2])
+
+    def consents():
+        for c, _state, starts, expires, revoked in plan:
+            advocate = rng.choice(load.people(c.agency_id, Role.ADVOCATE, Role.VSP_SUPERVISOR))
+            yield Consent(
+                owner_agency_id=c.agency_id,
+                client_id=c.id,
+                recipient_id=c.recipient_id,
+                items=rng.choice(CONSENT_ITEM_SETS),
+                purpose="Coordinate services with the investigation and the prosecution.",
+                sharing_form=rng.choice(SharingForm.values),
+                starts_on=starts,
+                expires_on=expires,
+                signer_name="Load signer",
+                signer_role=SignerRole.MINOR_WITH_PARENT if c.minor else SignerRole.CLIENT,
+                parent_name="Load parent" if c.minor else "",
+                signer_not_suspected_abuser=c.minor,
+                voluntariness_explained=True,
+                right_to_revoke_explained=True,
+                recorded_by_id=advocate,
+                revoked_at=revoked,
+                revoked_by_id=advocate if revoked else None,
+                revocation_method=rng.choice(RevocationMethod.values) if revoked else "",
+                **stamps(at(starts), load),
+            )
+
+    with explicit_timestamps(Consent):
+        created = batched_create(Consent, consents(), load.batch_size)
+    grants = batched_create(
+        ConsentGrant,
+        (
+            ConsentGrant(
+                group_id=groups[c.recipient_id],
+                permission=view,
+                content_object_id=consent.pk,
+                reason=RELEASE_REASON,
+                granted_by_id=consent.recorded_by_id,
+            )
+            for consent, (c, state, *_) in zip(created, plan, strict=True)
+            if state == "live"
+        ),
+        load.batch_size,
+    )
+    return len(created) + len(grants)
+
+
 STAGES: list[tuple[str, Callable[[Load], int]]] = [
     ("agencies", load_agencies),
     ("users", load_users),
@@ -817,6 +1475,12 @@ STAGES: list[tuple[str, Callable[[Load], int]]] = [
     ("deconfliction hits", load_deconfliction_hits),
     ("shares", load_shares),
     ("prosecutions", load_prosecutions),
+    ("provider capabilities", load_provider_capabilities),
+    ("victims", load_victims),
+    ("referrals", load_referrals),
+    ("walk-in clients", load_walk_in_clients),
+    ("client services", load_client_services),
+    ("consents", load_consents),
 ]
 
 
@@ -827,26 +1491,39 @@ def load_present() -> bool:
 
 
 class Command(BaseCommand):
-    help = "Seed load data (agencies, users, cases) for the performance budgets. Runs once."
+    help = (
+        "Seed load data (agencies, users, cases, victims) for the performance budgets. Runs once."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--cases", type=int, default=100_000)
+        parser.add_argument(
+            "--victims",
+            type=int,
+            default=None,
+            help=f"Victim-witness records (default: {VICTIMS_PER_CASE} per case).",
+        )
         parser.add_argument("--agencies", type=int, default=50)
         parser.add_argument("--users", type=int, default=500)
         parser.add_argument("--seed", type=int, default=2026, help="Random seed (repeatable).")
 
-    def handle(self, *args, cases, agencies, users, seed, **options):
-        if cases < 0 or agencies < 1 or users < 1:
-            raise CommandError("--cases must be >= 0, --agencies and --users >= 1.")
+    def handle(self, *args, cases, agencies, users, seed, victims=None, **options):
+        if victims is None:
+            victims = cases * VICTIMS_PER_CASE
+        if cases < 0 or victims < 0 or agencies < 1 or users < 1:
+            raise CommandError("--cases and --victims must be >= 0, --agencies and --users >= 1.")
         if load_present():
             self.stdout.write(
                 "Load data is already present "
                 f"({Agency.objects.filter(name__startswith=LOAD_AGENCY_PREFIX).count()} agencies, "
-                f"{Case.objects.filter(number__startswith=LOAD_CASE_PREFIX).count()} cases); "
+                f"{Case.objects.filter(number__startswith=LOAD_CASE_PREFIX).count()} cases, "
+                f"{VictimWitness.objects.count()} victim records); "
                 "nothing done. Load a fresh database for another size."
             )
             return
-        load = Load(cases=cases, agencies=agencies, users=users, rng=random.Random(seed))
+        load = Load(
+            cases=cases, agencies=agencies, users=users, victims=victims, rng=random.Random(seed)
+        )
         started = time.perf_counter()
         with transaction.atomic():
             for name, stage in STAGES:
