@@ -1,4 +1,5 @@
-"""Authorization-matrix rows and targets of the governance routes (see ``test_matrix``)."""
+"""Authorization-matrix rows and targets of the governance routes (charter, MOUs,
+protocols, decisions, leadership) (see ``test_matrix``)."""
 
 from __future__ import annotations
 
