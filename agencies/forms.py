@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -18,14 +19,21 @@ from django.utils import timezone
 
 from agencies.models import (
     Agency,
+    BulletinKind,
     Language,
+    OutreachAudience,
+    OutreachEvent,
     Population,
     PopulationDimension,
     ServiceType,
+    Training,
+    TrainingTopic,
+    TrendBulletin,
     VocaCategory,
 )
 from agencies.roles import ROLES_BY_DISCIPLINE, Discipline, JurisdictionLevel, Role
 from agencies.services import AGENCY_FIELDS
+from cases.models import RecruitmentMethod, Venue
 from taskforce.forms import BootstrapFormMixin
 
 User = get_user_model()
@@ -235,3 +243,298 @@ class MembershipCreateForm(_MembershipFields):
 
 class MembershipEditForm(_MembershipFields):
     """Change a membership's role, title, period or coordinator flag."""
+
+
+# --- Training, outreach, trend bulletins and coverage ----------------------------------------
+
+
+class _DateRangeMixin:
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("held_from"), cleaned.get("held_to")
+        if start and end and end < start:
+            self.add_error("held_to", "The end of the range cannot be before its start.")
+        return cleaned
+
+
+def _date_field(label: str, required: bool = False) -> forms.DateField:
+    return forms.DateField(
+        required=required, label=label, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class TrainingFilterForm(_DateRangeMixin, BootstrapFormMixin, forms.Form):
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Search",
+        help_text="Title, trainers or location.",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    topic = forms.ChoiceField(required=False)
+    discipline = forms.ChoiceField(
+        required=False,
+        label="Audience",
+        choices=_any("Any audience", Discipline.choices),
+    )
+    held_from = _date_field("Held from")
+    held_to = _date_field("Held to")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = _any(
+            "Any topic", TrainingTopic.objects.order_by("name").values_list("code", "name")
+        )
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"].strip()
+
+
+TRAINING_INITIAL = ("title", "audience_disciplines", "held_on", "hours", "location", "trainers")
+TRAINING_INITIAL += ("description",)
+OUTREACH_INITIAL = ("title", "audience", "held_on", "location", "estimated_reach", "materials")
+OUTREACH_INITIAL += ("description",)
+
+
+class TrainingForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(max_length=200)
+    topic = forms.ModelChoiceField(queryset=TrainingTopic.objects.none(), empty_label="Choose")
+    audience_disciplines = forms.MultipleChoiceField(
+        required=False,
+        choices=Discipline.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="Audience disciplines",
+    )
+    held_on = _date_field("Date", required=True)
+    hours = forms.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0.25"))
+    location = forms.CharField(max_length=200, required=False)
+    trainers = forms.CharField(
+        max_length=300, required=False, help_text="Names and affiliations of the trainers."
+    )
+    host_agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(), required=False, label="Host agency"
+    )
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, training: Training | None = None, **kwargs):
+        if training is not None:
+            initial = {field: getattr(training, field) for field in TRAINING_INITIAL}
+            initial |= {"topic": training.topic_id, "host_agency": training.host_agency_id}
+            kwargs["initial"] = {**initial, **kwargs.get("initial", {})}
+        super().__init__(*args, **kwargs)
+        current_topic = training.topic_id if training else None
+        self.fields["topic"].queryset = TrainingTopic.objects.filter(
+            Q(active=True) | Q(pk=current_topic)
+        ).order_by("name")
+        self.fields["host_agency"].queryset = Agency.objects.filter(active=True).order_by("name")
+
+    def clean_title(self) -> str:
+        return self.cleaned_data["title"].strip()
+
+
+class AttendanceForm(BootstrapFormMixin, forms.Form):
+    """One attendee: a member by user name, or anyone by name with their agency."""
+
+    error_field_map = {"attendee": "username"}
+
+    username = forms.CharField(
+        max_length=150,
+        required=False,
+        label="Member's user name",
+        help_text="Leave empty for someone without an account, and write their name below.",
+    )
+    external_name = forms.CharField(max_length=150, required=False, label="Or the attendee's name")
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        required=False,
+        help_text="The agency they attended for (a member's own agency by default).",
+    )
+    hours_credited = forms.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+        label="Hours credited",
+        help_text="The training's full length by default.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(active=True).order_by("name")
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if not username:
+            return None
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise ValidationError("No active user has that user name.")
+        return user
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("username") and not cleaned.get("external_name"):
+            self.add_error("username", "Name a member, or write the attendee's name.")
+        return cleaned
+
+
+class OutreachFilterForm(_DateRangeMixin, BootstrapFormMixin, forms.Form):
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Search",
+        help_text="Title, location or materials.",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    audience = forms.ChoiceField(
+        required=False, choices=_any("Any audience", OutreachAudience.choices)
+    )
+    language = forms.ChoiceField(required=False)
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(), required=False, empty_label="Any agency"
+    )
+    held_from = _date_field("Held from")
+    held_to = _date_field("Held to")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = _any(
+            "Any language", Language.objects.order_by("name").values_list("code", "name")
+        )
+        self.fields["agency"].queryset = Agency.objects.filter(active=True).order_by("name")
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"].strip()
+
+
+class OutreachForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(max_length=200)
+    audience = forms.ChoiceField(choices=_any("Choose an audience", OutreachAudience.choices))
+    held_on = _date_field("Date", required=True)
+    location = forms.CharField(max_length=200, required=False)
+    estimated_reach = forms.IntegerField(
+        min_value=0, label="Estimated reach", help_text="About how many people it reached."
+    )
+    lead_agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label="Lead agency")
+    agencies = CapabilityChoiceField(
+        queryset=Agency.objects.none(), required=False, label="Other agencies involved"
+    )
+    languages = CapabilityChoiceField(queryset=Language.objects.none(), required=False)
+    materials = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Materials handed out or presented (cards, posters, curricula).",
+    )
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, event: OutreachEvent | None = None, lead_choices=None, **kwargs):
+        if event is not None:
+            initial = {field: getattr(event, field) for field in OUTREACH_INITIAL}
+            initial |= {
+                "lead_agency": event.lead_agency_id,
+                "agencies": [a.pk for a in event.agencies.all()],
+                "languages": [lang.pk for lang in event.languages.all()],
+            }
+            kwargs["initial"] = {**initial, **kwargs.get("initial", {})}
+        super().__init__(*args, **kwargs)
+        active = Agency.objects.filter(active=True).order_by("name")
+        # Supervisors choose among the agencies they supervise; coordinators among all.
+        self.fields["lead_agency"].queryset = lead_choices if lead_choices is not None else active
+        self.fields["agencies"].queryset = active
+        self.fields["languages"].queryset = Language.objects.order_by("name")
+
+    def clean_title(self) -> str:
+        return self.cleaned_data["title"].strip()
+
+
+class BulletinFilterForm(BootstrapFormMixin, forms.Form):
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Search",
+        help_text="Title or text.",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    kind = forms.ChoiceField(required=False, choices=_any("Any kind", BulletinKind.choices))
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("active", "Active"), ("archived", "Archived"), ("all", "Active and archived")],
+    )
+    venue = forms.ChoiceField(required=False)
+    recruitment_method = forms.ChoiceField(required=False, label="Recruitment method")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].choices = _any(
+            "Any venue", Venue.objects.order_by("name").values_list("code", "name")
+        )
+        self.fields["recruitment_method"].choices = _any(
+            "Any method", RecruitmentMethod.objects.order_by("name").values_list("code", "name")
+        )
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"].strip()
+
+    def clean_status(self) -> str:
+        status = self.cleaned_data["status"] or "active"
+        return "" if status == "all" else status
+
+
+DEIDENTIFY_WARNING = (
+    "Share trends, never people. Do not write names, phone numbers, email addresses, dates of "
+    "birth, addresses, case numbers or anything else that could identify a victim, a witness or "
+    "a suspect. Obvious identifiers are refused; the rest is up to you."
+)
+
+
+class BulletinForm(BootstrapFormMixin, forms.Form):
+    error_field_map = {"agency": "author_agency"}
+
+    kind = forms.ChoiceField(choices=_any("Choose a kind", BulletinKind.choices))
+    title = forms.CharField(max_length=200)
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}), label="What members should know"
+    )
+    venue = forms.ModelChoiceField(
+        queryset=Venue.objects.none(), required=False, empty_label="None"
+    )
+    recruitment_method = forms.ModelChoiceField(
+        queryset=RecruitmentMethod.objects.none(),
+        required=False,
+        empty_label="None",
+        label="Recruitment method",
+    )
+    author_agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(), label="Shared for", empty_label=None
+    )
+
+    def __init__(self, *args, bulletin: TrendBulletin | None = None, agencies=None, **kwargs):
+        if bulletin is not None:
+            kwargs["initial"] = {
+                "kind": bulletin.kind,
+                "title": bulletin.title,
+                "body": bulletin.body,
+                "venue": bulletin.venue_id,
+                "recruitment_method": bulletin.recruitment_method_id,
+                **kwargs.get("initial", {}),
+            }
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].queryset = Venue.objects.order_by("name")
+        self.fields["recruitment_method"].queryset = RecruitmentMethod.objects.order_by("name")
+        if bulletin is not None or agencies is None:
+            del self.fields["author_agency"]  # a bulletin never moves to another agency
+        else:
+            self.fields["author_agency"].queryset = agencies
+
+
+class CoverageFilterForm(BootstrapFormMixin, forms.Form):
+    discipline = forms.ChoiceField(
+        required=False, choices=_any("Every discipline", Discipline.choices)
+    )
+    language = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = _any(
+            "Any language", Language.objects.order_by("name").values_list("code", "name")
+        )

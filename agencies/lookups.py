@@ -73,3 +73,21 @@ LANGUAGES = [
     ("quc", "K'iche'"),
     ("ase", "American Sign Language"),
 ]
+
+TRAINING_TOPICS = [
+    # code, name
+    ("sex-trafficking", "Sex trafficking"),
+    ("labor-trafficking", "Labor trafficking"),
+    ("trauma-informed-practice", "Trauma-informed practice"),
+    ("victim-centered-investigation", "Victim-centered investigation"),
+    ("victim-identification", "Victim identification and screening"),
+    ("minor-victims", "Minor victims and child sexual exploitation"),
+    ("forensic-interviewing", "Forensic interviewing with a victim specialist present"),
+    ("immigration-relief", "Immigration relief (Continued Presence, T and U visas)"),
+    ("confidentiality", "Confidentiality and releases of information"),
+    ("language-access", "Language access and working with interpreters"),
+    ("proactive-investigation", "Proactive investigation and operations"),
+    ("deconfliction", "Deconfliction"),
+    ("task-force-protocols", "Task force protocols and MOUs"),
+    ("onboarding", "Onboarding of new members"),
+]

@@ -8,17 +8,33 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from oauth2_provider.models import get_application_model
 
-from agencies.models import Agency, Membership
+from agencies.deidentify import find_personal_identifiers
+from agencies.models import (
+    Agency,
+    BulletinStatus,
+    Membership,
+    OutreachEvent,
+    Training,
+    TrainingAttendance,
+    TrendBulletin,
+)
 from agencies.roles import ROLES_BY_DISCIPLINE, SUPERVISOR_ROLES, Discipline, Role
-from agencies.selectors import may_administer, may_manage_agency
+from agencies.selectors import (
+    acting_agencies,
+    may_administer,
+    may_manage_agency,
+    may_record_outreach,
+)
 from taskforce import audit
 from taskforce.errors import InvalidTransition
 from taskforce.models import AuditAction
@@ -274,3 +290,323 @@ def register_partner_application(*, agency: Agency, name: str, by=None, role: st
         detail={"agency_id": agency.pk, "service_account_id": account.pk},
     )
     return application, secret
+
+
+# --- Training ---------------------------------------------------------------------------------
+# Trainings and their attendance are the coordinators' to record (the task force's evidence of
+# training law-enforcement and victim-service personnel).
+
+TRAINING_FIELDS = (
+    "title",
+    "topic",
+    "description",
+    "audience_disciplines",
+    "held_on",
+    "hours",
+    "location",
+    "trainers",
+    "host_agency",
+)
+
+
+def _check_disciplines(codes) -> list[str]:
+    codes = list(dict.fromkeys(codes or []))
+    unknown = [c for c in codes if c not in Discipline.values]
+    if unknown:
+        raise ValidationError(
+            {"audience_disciplines": f"Not a discipline: {', '.join(map(str, unknown))}."}
+        )
+    return codes
+
+
+def _apply_training(training: Training, data: dict) -> None:
+    for field in TRAINING_FIELDS:
+        if field in data:
+            setattr(training, field, data[field])
+    training.audience_disciplines = _check_disciplines(training.audience_disciplines)
+    # Fields first (this also turns input into field values, hours into a Decimal), so the
+    # checks below name the field; the table's constraints last.
+    training.full_clean(validate_constraints=False)
+    if training.hours is not None and training.hours <= 0:
+        raise ValidationError({"hours": "A training lasts more than zero hours."})
+    if training.topic_id and not training.topic.active and "topic" in data:
+        raise ValidationError({"topic": "This topic is retired; choose another."})
+    if training.host_agency_id and not training.host_agency.active and "host_agency" in data:
+        raise ValidationError({"host_agency": "This agency is no longer a member agency."})
+    training.validate_constraints()
+
+
+@transaction.atomic
+def create_training(*, by, **data) -> Training:
+    _require(by is None or may_administer(by), "Only coordinators record trainings.")
+    training = Training(created_by=by if by is not None and by.is_authenticated else None)
+    _apply_training(training, data)
+    training.save()
+    audit.record(AuditAction.CREATE, user=by, obj=training)
+    return training
+
+
+@transaction.atomic
+def update_training(*, training: Training, by, **data) -> Training:
+    _require(by is None or may_administer(by), "Only coordinators edit trainings.")
+    _apply_training(training, data)
+    if "hours" in data and training.attendance.filter(hours_credited__gt=training.hours).exists():
+        raise ValidationError(
+            {"hours": "Some attendees are credited with more hours than this; correct them first."}
+        )
+    training.save()
+    audit.record(AuditAction.CHANGE, user=by, obj=training, detail={"fields": sorted(data)})
+    return training
+
+
+def _attendance_agency(*, attendee, agency: Agency | None, on: dt.date) -> Agency:
+    """The agency a member attended for: one where they were a member on the day, or are now
+    (people often train shortly before their membership is recorded)."""
+    today = timezone.localdate()
+    held = Membership.objects.filter(user=attendee).filter(
+        Q(starts__lte=on) & (Q(ends__isnull=True) | Q(ends__gte=on))
+        | Q(starts__lte=today) & (Q(ends__isnull=True) | Q(ends__gte=today))
+    )
+    if agency is None:
+        membership = held.select_related("agency").order_by("agency__name", "id").first()
+        if membership is None:
+            raise ValidationError(
+                {"agency": "This person holds no membership; name the agency they attended for."}
+            )
+        return membership.agency
+    if not held.filter(agency=agency).exists():
+        raise ValidationError(
+            {"agency": f"{attendee.get_username()} is not a member of {agency.name}."}
+        )
+    return agency
+
+
+@transaction.atomic
+def record_attendance(
+    *,
+    training: Training,
+    by,
+    attendee=None,
+    external_name: str = "",
+    agency: Agency | None = None,
+    hours_credited: Decimal | None = None,
+) -> TrainingAttendance:
+    """Record that a member (or someone named, for an agency) attended, with the hours credited.
+
+    Hours default to the training's length and can never exceed it.
+    """
+    _require(by is None or may_administer(by), "Only coordinators record attendance.")
+    external_name = (external_name or "").strip()
+    if attendee is None and not external_name:
+        raise ValidationError({"attendee": "Name a member, or write the attendee's name."})
+    if attendee is not None and external_name:
+        raise ValidationError({"external_name": "Name a member or write a name, not both."})
+    if attendee is not None:
+        agency = _attendance_agency(attendee=attendee, agency=agency, on=training.held_on)
+        if training.attendance.filter(attendee=attendee).exists():
+            raise ValidationError(
+                {"attendee": f"{attendee.get_username()} is already recorded at this training."}
+            )
+    elif agency is None:
+        raise ValidationError({"agency": "Name the agency this person attended for."})
+    hours = training.hours if hours_credited is None else hours_credited
+    _check_hours(training, hours)
+    attendance = TrainingAttendance(
+        training=training,
+        attendee=attendee,
+        external_name=external_name,
+        agency=agency,
+        hours_credited=hours,
+        recorded_by=by if by is not None and by.is_authenticated else None,
+    )
+    attendance.full_clean()
+    attendance.save()
+    audit.record(
+        AuditAction.CREATE,
+        user=by,
+        obj=attendance,
+        detail={"training_id": training.pk, "agency_id": agency.pk},
+    )
+    return attendance
+
+
+def _check_hours(training: Training, hours) -> None:
+    if hours is None or hours < 0:
+        raise ValidationError({"hours_credited": "Hours credited cannot be negative."})
+    if hours > training.hours:
+        raise ValidationError({"hours_credited": f"At most the training's {training.hours} hours."})
+
+
+@transaction.atomic
+def update_attendance(
+    *, attendance: TrainingAttendance, by, hours_credited: Decimal
+) -> TrainingAttendance:
+    """Correct the hours credited (a person who left early)."""
+    _require(by is None or may_administer(by), "Only coordinators correct attendance.")
+    _check_hours(attendance.training, hours_credited)
+    attendance.hours_credited = hours_credited
+    attendance.save(update_fields=["hours_credited", "updated_at"])
+    audit.record(AuditAction.CHANGE, user=by, obj=attendance, detail={"fields": ["hours_credited"]})
+    return attendance
+
+
+@transaction.atomic
+def remove_attendance(*, attendance: TrainingAttendance, by) -> None:
+    """Take back an attendance recorded by mistake (the audit trail keeps that it was)."""
+    _require(by is None or may_administer(by), "Only coordinators correct attendance.")
+    audit.record(
+        AuditAction.CHANGE,
+        user=by,
+        obj=attendance,
+        detail={"removed": True, "training_id": attendance.training_id},
+    )
+    attendance.delete()
+
+
+# --- Outreach ---------------------------------------------------------------------------------
+
+OUTREACH_FIELDS = (
+    "title",
+    "audience",
+    "held_on",
+    "location",
+    "estimated_reach",
+    "materials",
+    "description",
+    "lead_agency",
+)
+
+
+def _apply_outreach(event: OutreachEvent, data: dict) -> None:
+    for field in OUTREACH_FIELDS:
+        if field in data:
+            setattr(event, field, data[field])
+    event.full_clean()
+    if event.estimated_reach is not None and event.estimated_reach < 0:
+        raise ValidationError({"estimated_reach": "Reach cannot be negative."})
+    if "lead_agency" in data and event.lead_agency_id and not event.lead_agency.active:
+        raise ValidationError({"lead_agency": "This agency is no longer a member agency."})
+
+
+def _set_outreach_relations(event: OutreachEvent, data: dict) -> None:
+    if data.get("languages") is not None:
+        event.languages.set(data["languages"])
+    if data.get("agencies") is not None or "lead_agency" in data:
+        involved = set(data["agencies"]) if data.get("agencies") is not None else None
+        if involved is None:
+            involved = set(event.agencies.all())
+        involved.add(event.lead_agency)  # the lead is always among the agencies involved
+        event.agencies.set(involved)
+
+
+@transaction.atomic
+def create_outreach_event(*, by, **data) -> OutreachEvent:
+    """Coordinators record any outreach event; supervisors those their own agency led."""
+    lead = data.get("lead_agency")
+    _require(
+        by is None or may_record_outreach(by, lead),
+        "Only coordinators, or the lead agency's supervisors, record outreach events.",
+    )
+    event = OutreachEvent(created_by=by if by is not None and by.is_authenticated else None)
+    _apply_outreach(event, data)
+    event.save()
+    _set_outreach_relations(event, {**data, "lead_agency": event.lead_agency})
+    audit.record(AuditAction.CREATE, user=by, obj=event)
+    return event
+
+
+@transaction.atomic
+def update_outreach_event(*, event: OutreachEvent, by, **data) -> OutreachEvent:
+    if by is not None:
+        _require(
+            may_record_outreach(by, event.lead_agency),
+            "Only coordinators, or the lead agency's supervisors, edit this event.",
+        )
+        if "lead_agency" in data:
+            _require(
+                may_record_outreach(by, data["lead_agency"]),
+                "You may not hand this event to another agency.",
+            )
+    _apply_outreach(event, data)
+    event.save()
+    _set_outreach_relations(event, data)
+    audit.record(AuditAction.CHANGE, user=by, obj=event, detail={"fields": sorted(data)})
+    return event
+
+
+# --- Trend bulletins --------------------------------------------------------------------------
+
+BULLETIN_FIELDS = ("kind", "title", "body", "venue", "recruitment_method")
+
+
+def check_deidentified(data: dict, fields=("title", "body")) -> None:
+    """Refuse text carrying obvious personal identifiers, naming each one found."""
+    errors = {}
+    for field in fields:
+        findings = find_personal_identifiers(data.get(field) or "")
+        if findings:
+            listed = "; ".join(str(f) for f in findings)
+            errors[field] = (
+                f"Remove personal identifiers before sharing: {listed}. "
+                "Bulletins describe trends, never people."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _apply_bulletin(bulletin: TrendBulletin, data: dict) -> None:
+    values = {
+        field: value.strip() if isinstance(value, str) else value
+        for field, value in data.items()
+        if field in BULLETIN_FIELDS
+    }
+    # Checked before anything is set: a refused text never reaches the instance.
+    check_deidentified(
+        {field: values.get(field, getattr(bulletin, field)) for field in ("title", "body")}
+    )
+    for field, value in values.items():
+        setattr(bulletin, field, value)
+    bulletin.full_clean()
+
+
+@transaction.atomic
+def share_trend_bulletin(*, by, agency: Agency | None = None, **data) -> TrendBulletin:
+    """Any active member shares a de-identified bulletin, for one of their agencies."""
+    mine = acting_agencies(by)
+    if agency is None:
+        agency = mine.first()
+        _require(agency is not None, "Only active members share bulletins.")
+    elif not mine.filter(pk=agency.pk).exists():
+        raise ValidationError({"agency": "You can only share for an agency you act for."})
+    bulletin = TrendBulletin(author=by, author_agency=agency)
+    _apply_bulletin(bulletin, data)
+    bulletin.save()
+    audit.record(AuditAction.CREATE, user=by, obj=bulletin)
+    return bulletin
+
+
+@transaction.atomic
+def update_trend_bulletin(*, bulletin: TrendBulletin, by, **data) -> TrendBulletin:
+    """Its author corrects a bulletin while it is active."""
+    _require(by is not None and bulletin.author_id == by.pk, "Only its author edits a bulletin.")
+    if bulletin.status != BulletinStatus.ACTIVE:
+        raise InvalidTransition("An archived bulletin is no longer edited.")
+    _apply_bulletin(bulletin, data)
+    bulletin.save()
+    audit.record(AuditAction.CHANGE, user=by, obj=bulletin, detail={"fields": sorted(data)})
+    return bulletin
+
+
+@transaction.atomic
+def archive_trend_bulletin(*, bulletin: TrendBulletin, by) -> TrendBulletin:
+    """Coordinators archive a bulletin that is stale or wrong; it is kept, never deleted."""
+    _require(by is None or may_administer(by), "Only coordinators archive bulletins.")
+    bulletin = TrendBulletin.objects.select_for_update().get(pk=bulletin.pk)
+    if bulletin.status == BulletinStatus.ARCHIVED:
+        raise InvalidTransition("This bulletin is already archived.")
+    bulletin.status = BulletinStatus.ARCHIVED
+    bulletin.archived_at = timezone.now()
+    bulletin.archived_by = by if by is not None and by.is_authenticated else None
+    bulletin.save(update_fields=["status", "archived_at", "archived_by", "updated_at"])
+    audit.record(AuditAction.CHANGE, user=by, obj=bulletin, detail={"status": bulletin.status})
+    return bulletin

@@ -175,6 +175,8 @@ STORAGES = {
 }
 # Uploaded documents live outside static/ and are only served through the access layer.
 MEDIA_ROOT = VAR_DIR / "media"
+# Largest governance document (MOU or protocol, PDF or DOCX) accepted for upload, in bytes.
+GOVERNANCE_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -255,6 +257,15 @@ SPECTACULAR_SETTINGS = {
         "RevocationMethodEnum": "victims.models.RevocationMethod",
         "NotificationMethodEnum": "victims.models.NotificationMethod",
         "DeclineReasonEnum": "victims.models.DeclineReason",
+        "DisciplineEnum": "agencies.roles.Discipline",
+        "BulletinKindEnum": "agencies.models.BulletinKind",
+        "BulletinStatusEnum": "agencies.models.BulletinStatus",
+        "MouStatusEnum": "protocols.models.MouStatus",
+        "ProtocolStatusEnum": "protocols.models.ProtocolStatus",
+        "ObjectiveStatusEnum": "protocols.models.ObjectiveStatus",
+        "LeadershipRoleEnum": "protocols.models.LeadershipRole",
+        "TypologyTraffickingTypeEnum": "protocols.models.TypologyTraffickingType",
+        "TraffickingTypeEnum": "cases.models.TraffickingType",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -312,6 +323,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "expire-consents": {
         "task": "victims.tasks.expire_consents",
+        "schedule": 60 * 60,
+        "options": {"expires": 30 * 60},
+    },
+    "expire-lapsed-mous": {
+        "task": "protocols.tasks.expire_lapsed_mous",
         "schedule": 60 * 60,
         "options": {"expires": 30 * 60},
     },

@@ -8,8 +8,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from oauth2_provider import views as oauth_views
 from rest_framework.routers import DefaultRouter
 
-from agencies.api import AgencyViewSet, MembershipViewSet
+from agencies.api import AgencyViewSet, MembershipViewSet, register_community
 from cases import api as cases_api
+from protocols import api as protocols_api
 from taskforce import views
 from taskforce.api import MeView
 from taskforce.health import healthz
@@ -21,6 +22,8 @@ router.register("agencies", AgencyViewSet, basename="agency")
 router.register("memberships", MembershipViewSet, basename="membership")
 cases_api.register(router)
 victims_api.register(router)
+protocols_api.register(router)
+register_community(router)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -43,6 +46,8 @@ urlpatterns = [
     path("agencies/", include("agencies.urls")),
     path("cases/", include("cases.urls")),
     path("victims/", include("victims.urls")),
+    path("governance/", include("protocols.urls")),
+    path("community/", include("agencies.community_urls")),
 ]
 
 handler404 = "taskforce.handlers.not_found"

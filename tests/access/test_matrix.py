@@ -39,7 +39,13 @@ from cases.models import (
     TraffickingType,
 )
 from taskforce import access
-from tests.access import api_matrix, governance_matrix, victims_matrix, victims_pages_matrix
+from tests.access import (
+    api_matrix,
+    community_matrix,
+    governance_matrix,
+    victims_matrix,
+    victims_pages_matrix,
+)
 from tests.access.api_matrix import (
     AGENCY_OF,
     ANONYMOUS,
@@ -93,7 +99,7 @@ def _unique(rows: list[Row]) -> list[Row]:
     return kept
 
 
-SECTIONS = (victims_matrix, victims_pages_matrix, governance_matrix)
+SECTIONS = (victims_matrix, victims_pages_matrix, governance_matrix, community_matrix)
 API_ROWS = _unique([*api_matrix.API_ROWS, *(row for s in SECTIONS for row in s.API_ROWS)])
 ALL_PAGE_ROWS = _unique([*PAGE_ROWS, *(row for s in SECTIONS for row in s.PAGE_ROWS)])
 

@@ -516,3 +516,218 @@ class TestVictimBudgets:
         assert len(response.json()) == 20
         assert one == many, queries
         assert many <= SUGGESTIONS_BUDGET, queries
+
+
+# --- Training, outreach, trend bulletins, coverage ---------------------------------------------
+
+# Lists: the permission's membership check, the page (attendance totals are annotations of it)
+# and one query per prefetched relation. Attendance adds the reader's coordinator check and, for
+# others, the agencies they supervise. Details: the same, for one record.
+COMMUNITY_LIST_BUDGETS = {
+    "training-list": 2,
+    "training-attendance-list": 4,  # + coordinator check, supervised agencies
+    "outreach-event-list": 4,  # + languages, agencies
+    "trend-bulletin-list": 2,
+}
+COMMUNITY_DETAIL_BUDGETS = {
+    route.replace("-list", "-detail"): budget for route, budget in COMMUNITY_LIST_BUDGETS.items()
+}
+# A person's history: membership check, the person, the reader's coordinator and supervisor
+# checks, the person's membership there, their totals, their attendance.
+TRAINING_HISTORY_BUDGET = 7
+# The coverage matrix: membership check (permission and selector), the lookups of the query,
+# then agencies, their populations and languages, the populations and languages.
+COVERAGE_BUDGET = 8
+
+
+@pytest.fixture
+def community_world(world):
+    """Fifty-five trainings, each attended by investigator_a; fifty-five outreach events with
+    languages and agencies; fifty-five trend bulletins."""
+    from agencies.models import TrainingTopic
+
+    topic = TrainingTopic.objects.first()
+    languages = list(Language.objects.all()[:3])
+    today = timezone.localdate()
+    for n in range(MANY):
+        training = services.create_training(
+            by=None, title=f"Training {n:03d}", topic=topic, held_on=today - dt.timedelta(days=n),
+            hours="3", audience_disciplines=["law_enforcement"],
+        )  # fmt: skip
+        services.record_attendance(training=training, by=None, attendee=world.investigator_a)
+        services.create_outreach_event(
+            by=None, title=f"Event {n:03d}", audience="schools", held_on=today, estimated_reach=n,
+            lead_agency=world.vsp_a, agencies=[world.le_a, world.community], languages=languages,
+        )  # fmt: skip
+        services.share_trend_bulletin(
+            by=world.advocate_a, kind="indicator", title=f"Trend {n:03d}", body="A new venue."
+        )
+    return world
+
+
+def test_community_list_budgets_respect_the_design_ceiling():
+    assert max(COMMUNITY_LIST_BUDGETS.values()) <= DESIGN_LIST_CEILING
+
+
+@pytest.mark.parametrize("route", sorted(COMMUNITY_LIST_BUDGETS))
+@pytest.mark.parametrize("persona", ["investigator_a", "le_supervisor_a", "coordinator"])
+def test_community_list_budget(community_world, route, persona):
+    assert_flat(community_world.users[persona], reverse(route), COMMUNITY_LIST_BUDGETS[route])
+
+
+@pytest.mark.parametrize("route", sorted(COMMUNITY_DETAIL_BUDGETS))
+def test_community_detail_budget(community_world, route):
+    user = community_world.investigator_a
+    listing = route.replace("-detail", "-list")
+    ids = [r["id"] for r in fresh(user).get(reverse(listing), {"page_size": 100}).json()["results"]]
+    counts = []
+    for pk in (ids[0], ids[-1]):
+        n, _, queries = count(user, reverse(route, kwargs={"pk": pk}))
+        assert n <= COMMUNITY_DETAIL_BUDGETS[route], queries
+        counts.append(n)
+    assert counts[0] == counts[1]
+
+
+def test_training_history_budget_does_not_grow_with_attendance(community_world):
+    world = community_world
+    none, _, _ = count(world.investigator_b, reverse("training-history-list"))
+    many, response, queries = count(
+        world.le_supervisor_a,
+        reverse("training-history-detail", kwargs={"pk": world.investigator_a.pk}),
+    )
+    assert len(response.json()["attendance"]) == MANY
+    assert many <= TRAINING_HISTORY_BUDGET, queries
+    assert none <= TRAINING_HISTORY_BUDGET
+
+
+def test_coverage_budget_does_not_grow_with_agencies(community_world, many_agencies):
+    n, response, queries = count(community_world.advocate_a, reverse("coverage-list"))
+    assert len(response.json()["agencies"]) > MANY
+    assert n <= COVERAGE_BUDGET, queries
+
+
+# --- Governance (charter, MOUs, protocols, decisions, leadership) -----------------------------
+
+# Lists: the permission's membership check, the page, and one query per prefetched relation.
+GOVERNANCE_LIST_BUDGETS = {
+    "goal-list": 3,  # + objectives (with owners)
+    "objective-list": 3,  # + progress entries (with who recorded them)
+    "mou-list": 5,  # + signatories, versions, signatures (with signers)
+    "protocol-list": 2,
+    "protocol-version-list": 2,
+    "decision-list": 4,  # + votes, their agencies
+    "leadership-term-list": 2,
+    "committee-list": 3,  # + members
+    "meeting-list": 3,  # + attendance
+}
+# Details: the same queries for one record, whatever it holds.
+GOVERNANCE_DETAIL_BUDGETS = {
+    route.replace("-list", "-detail"): budget for route, budget in GOVERNANCE_LIST_BUDGETS.items()
+}
+CHARTER_BUDGET = 4  # membership check, charter, goals, objectives
+
+
+def governance_list_routes() -> set[str]:
+    from protocols import api as protocols_api
+
+    router = DefaultRouter()
+    protocols_api.register(router)
+    # The charter is one record, not a list (``CHARTER_BUDGET``).
+    return {f"{basename}-list" for _, _, basename in router.registry if basename != "charter"}
+
+
+def test_every_governance_list_has_a_budget_within_the_design_ceiling():
+    assert set(GOVERNANCE_LIST_BUDGETS) == governance_list_routes()
+    assert max(GOVERNANCE_LIST_BUDGETS.values()) <= DESIGN_LIST_CEILING
+
+
+@pytest.fixture(scope="class")
+def governance_world(django_db_setup, django_db_blocker):
+    """Fifty-five of every governance record, each holding several related rows (signatories
+    and signatures, objectives and progress, votes, members, attendance). Rolled back after."""
+    from decimal import Decimal
+
+    from protocols import services as gov
+    from protocols.models import ProtocolTopic
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            world = build_world()
+            coord, today = world.coordinator, timezone.localdate()
+            gov.set_charter(by=coord, mission="Mission", purpose="Purpose")
+            topic = ProtocolTopic.objects.first()
+            committee = None
+            for n in range(MANY):
+                goal = gov.add_goal(by=coord, title=f"Goal {n:03d}", position=n)
+                for k in range(2):
+                    objective = gov.add_objective(
+                        by=coord, goal=goal, title=f"Objective {n}-{k}", owner=world.advocate_a,
+                        measure="People", target_value=Decimal(10), target_date=today,
+                    )  # fmt: skip
+                    gov.record_progress(objective=objective, by=coord, value=Decimal(k + 1))
+                mou = gov.create_mou(
+                    by=coord, title=f"MOU {n:03d}", purpose="p", effective_date=today,
+                    end_date=today, signatories=[{"agency": world.le_a}, {"agency": world.vsp_a}],
+                )  # fmt: skip
+                gov.circulate_mou(mou=mou, by=coord)
+                gov.sign_mou(mou=mou, by=world.le_supervisor_a, agency=world.le_a, signer_title="C")
+                gov.sign_mou(
+                    mou=mou, by=world.vsp_supervisor_a, agency=world.vsp_a, signer_title="D"
+                )
+                protocol = gov.create_protocol(
+                    by=coord, title=f"Protocol {n:03d}", topic=topic, owner=world.advocate_a,
+                    review_date=today, text="Text",
+                )  # fmt: skip
+                gov.record_decision(
+                    by=coord, question=f"Decision {n}", method="majority_vote", outcome="Yes",
+                    decided_on=today, votes=[(world.le_a, "yes"), (world.vsp_a, "no")],
+                    adopted_protocol_version=protocol.versions.get(),
+                )  # fmt: skip
+                gov.start_term(
+                    by=coord, role="executive_board", user=world.prosecutor,
+                    starts=dt.date(1950 + n, 1, 1), ends=dt.date(1950 + n, 12, 31),
+                )  # fmt: skip
+                committee = gov.create_committee(by=coord, name=f"Committee {n:03d}")
+                for person in (world.advocate_a, world.investigator_a):
+                    gov.add_committee_member(committee=committee, by=coord, user=person)
+                meeting = gov.schedule_meeting(
+                    by=coord, title=f"Meeting {n}", committee=committee,
+                    held_at=timezone.now() - dt.timedelta(days=n + 1),
+                )  # fmt: skip
+                gov.record_minutes(
+                    meeting=meeting, by=coord, minutes="m",
+                    attendees=[world.advocate_a, world.investigator_a],
+                )  # fmt: skip
+            yield world
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+class TestGovernanceBudgets:
+    @pytest.mark.parametrize("route", sorted(GOVERNANCE_LIST_BUDGETS))
+    def test_list_budget(self, governance_world, db, route):
+        for persona in ("community_member", "coordinator"):
+            user = governance_world.users[persona]
+            assert_flat(user, reverse(route), GOVERNANCE_LIST_BUDGETS[route])
+
+    @pytest.mark.parametrize("route", sorted(GOVERNANCE_DETAIL_BUDGETS))
+    def test_detail_budget(self, governance_world, db, route):
+        """The first and the last record cost the same, within the budget."""
+        user = governance_world.community_member
+        listing = route.replace("-detail", "-list")
+        ids = [r["id"] for r in fresh(user).get(reverse(listing), {"page_size": 100})
+               .json()["results"]]  # fmt: skip
+        counts = []
+        for pk in (ids[0], ids[-1]):
+            n, _, queries = count(user, reverse(route, kwargs={"pk": pk}))
+            assert n <= GOVERNANCE_DETAIL_BUDGETS[route], queries
+            counts.append(n)
+        assert counts[0] == counts[1], counts
+
+    def test_charter_budget(self, governance_world, db):
+        n, response, queries = count(governance_world.community_member, reverse("charter-list"))
+        assert len(response.json()["goals"]) == MANY
+        assert n <= CHARTER_BUDGET, queries

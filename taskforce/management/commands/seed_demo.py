@@ -259,6 +259,12 @@ class Command(BaseCommand):
 
         new_cases = cases_demo.seed()
         victims_demo.seed()
+        from agencies import demo as agencies_demo
+
+        agencies_demo.seed()  # training with attendance, outreach events, trend bulletins
+        from protocols import demo as protocols_demo
+
+        protocols_demo.seed(password)  # charter, MOUs, protocols, decision log, leadership
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo task force ready: {len(agencies)} agencies, {len(USERS) + 1} users"
