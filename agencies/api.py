@@ -33,6 +33,7 @@ from agencies.roles import Discipline, JurisdictionLevel, Role
 from cases.models import RecruitmentMethod, Venue
 from taskforce.api import BaseViewSet
 from taskforce.drf import IdFilter, StableCursorPagination
+from taskforce.schema_hooks import SingleRecordSchema
 
 User = get_user_model()
 
@@ -831,6 +832,7 @@ class CoverageViewSet(BaseViewSet):
     pagination_class = None
     filter_backends = []
     serializer_class = CoverageSerializer
+    schema = SingleRecordSchema()
 
     @extend_schema(
         summary="Coverage matrix of victim populations, with the gaps",

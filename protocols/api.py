@@ -13,7 +13,6 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.http import Http404
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -56,6 +55,7 @@ from protocols.models import (
 )
 from taskforce.api import BaseViewSet
 from taskforce.drf import IdFilter, StableCursorPagination
+from taskforce.schema_hooks import SingleRecordSchema
 
 User = get_user_model()
 
@@ -118,13 +118,6 @@ class CharterSerializer(serializers.ModelSerializer):
         model = Charter
         fields = ["mission", "purpose", "adopted_on", "updated_at", "goals"]
         read_only_fields = ["updated_at", "goals"]
-
-
-class SingleRecordSchema(AutoSchema):
-    """The charter's list route answers one record, not an array."""
-
-    def _is_list_view(self, serializer=None) -> bool:
-        return False
 
 
 class CharterViewSet(BaseViewSet):

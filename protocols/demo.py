@@ -13,48 +13,22 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from agencies import services as agency_services
-from agencies.models import Agency, Membership
-from agencies.roles import Role
+from agencies.models import Agency
 from protocols import services
 from protocols.models import Charter, LeadershipRole, ProtocolTopic
 
 User = get_user_model()
-
-# username, first, last, agency acronym, role, title
-SUPERVISORS = [
-    ("police_supervisor", "Irene", "Castillo", "RPD", Role.LE_SUPERVISOR, "Lieutenant, HT Unit"),
-    ("services_director", "Noah", "Pereira", "HLSS", Role.VSP_SUPERVISOR, "Executive Director"),
-]
 
 
 def _agency(acronym: str) -> Agency:
     return Agency.objects.get(acronym=acronym)
 
 
-def _supervisors(password: str) -> dict[str, object]:
-    people = {}
-    for username, first, last, acronym, role, title in SUPERVISORS:
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={"first_name": first, "last_name": last,
-                      "email": f"{username}@demo.example.org"},
-        )  # fmt: skip
-        if created:
-            user.set_password(password)
-            user.save()
-        agency = _agency(acronym)
-        if not Membership.objects.filter(user=user, agency=agency).exists():
-            agency_services.add_membership(
-                by=None, user=user, agency=agency, role=role, title=title
-            )
-        people[username] = user
-    return people
+def seed() -> bool:
+    """Create the demo governance records if they are missing. Returns whether it did.
 
-
-def seed(password: str) -> bool:
-    """Create the demo governance records if they are missing. Returns whether it did."""
-    people = _supervisors(password)
+    The people are the demo task force's users (``seed_demo``), supervisors included."""
+    people = {n: User.objects.get(username=n) for n in ("police_supervisor", "services_director")}
     if Charter.objects.exists():
         return False
     coordinator = User.objects.get(username="coordinator")

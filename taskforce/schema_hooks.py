@@ -1,6 +1,7 @@
 """OpenAPI: the partner OAuth2 scheme, and the error answers every operation can give."""
 
 from drf_spectacular.contrib.django_oauth_toolkit import DjangoOAuthToolkitScheme
+from drf_spectacular.openapi import AutoSchema
 
 
 class PartnerOAuth2Scheme(DjangoOAuthToolkitScheme):
@@ -61,3 +62,11 @@ def document_error_responses(result, generator, request, public):
             for status, (component, description) in answers.items():
                 responses.setdefault(status, _answer(component, description))
     return result
+
+
+class SingleRecordSchema(AutoSchema):
+    """For a collection route that answers one document (the charter, the coverage matrix),
+    not an array of records."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False

@@ -17,6 +17,7 @@ from agencies.roles import (
     Discipline,
     roles_that_may,
 )
+from protocols.selectors import typology_leads
 from taskforce import access
 from victims.models import (
     Client,
@@ -188,6 +189,8 @@ class Suggestion:
 SERVICE_WEIGHT = 3
 POPULATION_WEIGHT = 2
 LANGUAGE_WEIGHT = 2
+# The task force's designated lead provider for the victim's typology (protocols leadership).
+LEAD_WEIGHT = 2
 GENDER_POPULATION = {
     "female": "female",
     "male": "male",
@@ -209,6 +212,25 @@ def _population_codes(*, minor, trafficking_type, foreign_national, gender) -> l
     if gender in GENDER_POPULATION:
         codes.append(GENDER_POPULATION[gender])
     return codes
+
+
+def _typology_lead_providers(trafficking_type, minor, foreign_national) -> dict[int, str]:
+    """The task force's lead service providers for the victim's typology (sex/labor x
+    adult/minor x foreign national/U.S. citizen), when the typology is known: agency id ->
+    the typology in words."""
+    if minor is None or foreign_national is None:
+        return {}
+    kinds = {"sex": ["sex"], "labor": ["labor"], "both": ["sex", "labor"]}.get(trafficking_type, [])
+    leads = {}
+    for kind in kinds:
+        lead = typology_leads(kind, minor, foreign_national)["service_provider"]
+        if lead is not None:
+            words = (
+                f"{kind} trafficking of {'minors' if minor else 'adults'}, "
+                f"{'foreign nationals' if foreign_national else 'U.S. citizens'}"
+            )
+            leads.setdefault(lead.pk, words)
+    return leads
 
 
 def suggest_providers(
@@ -248,16 +270,19 @@ def suggest_providers(
     )
     if exclude is not None:
         providers = providers.exclude(pk=exclude.pk)
+    leads = _typology_lead_providers(trafficking_type, minor, foreign_national)
+
+    def score(agency) -> int:
+        return (
+            agency.service_hits * SERVICE_WEIGHT
+            + agency.population_hits * POPULATION_WEIGHT
+            + agency.speaks * LANGUAGE_WEIGHT
+            + (LEAD_WEIGHT if agency.pk in leads else 0)
+        )
+
     ranked = sorted(
         providers.prefetch_related("services_offered", "populations_served"),
-        key=lambda a: (
-            -(
-                a.service_hits * SERVICE_WEIGHT
-                + a.population_hits * POPULATION_WEIGHT
-                + a.speaks * LANGUAGE_WEIGHT
-            ),
-            a.name,
-        ),
+        key=lambda a: (-score(a), a.name),
     )[:limit]
     suggestions = []
     for agency in ranked:
@@ -271,12 +296,12 @@ def suggest_providers(
         reasons += [f"Serves {served[c].lower()}" for c in codes if c in served]
         if language and agency.speaks:
             reasons.append(f"Works in {language.name}")
+        if agency.pk in leads:
+            reasons.append(f"Task force lead provider for {leads[agency.pk]}")
         suggestions.append(
             Suggestion(
                 agency=agency,
-                score=agency.service_hits * SERVICE_WEIGHT
-                + agency.population_hits * POPULATION_WEIGHT
-                + agency.speaks * LANGUAGE_WEIGHT,
+                score=score(agency),
                 matched_services=matched,
                 missing_services=missing,
                 reasons=reasons,

@@ -185,11 +185,38 @@ AGENCIES = [
 USERS = [
     ("coordinator", "Dana", "Whitfield", "TFCO", Role.MEMBER, "Task force coordinator", True),
     ("investigator", "Marcus", "Reyes", "RPD", Role.INVESTIGATOR, "Detective", False),
+    (
+        "police_supervisor",
+        "Irene",
+        "Castillo",
+        "RPD",
+        Role.LE_SUPERVISOR,
+        "Lieutenant, HT Unit",
+        False,
+    ),
     ("sheriff_investigator", "Lena", "Okafor", "DCSO", Role.INVESTIGATOR, "Investigator", False),
     ("fed_agent", "Paul", "Nguyen", "HSI", Role.INVESTIGATOR, "Special Agent", False),
     ("prosecutor", "Grace", "Holloway", "DCDA", Role.PROSECUTOR, "Assistant DA", False),
+    (
+        "victim_witness",
+        "Tessa",
+        "Moreno",
+        "DCDA",
+        Role.VICTIM_WITNESS_COORDINATOR,
+        "Victim-witness coordinator",
+        False,
+    ),
     ("ausa", "Samuel", "Brandt", "USAO", Role.PROSECUTOR, "AUSA", False),
     ("advocate", "Rosa", "Delgado", "HLSS", Role.ADVOCATE, "Survivor advocate", False),
+    (
+        "services_director",
+        "Noah",
+        "Pereira",
+        "HLSS",
+        Role.VSP_SUPERVISOR,
+        "Executive Director",
+        False,
+    ),
     ("legal_advocate", "Amir", "Haddad", "CILS", Role.ADVOCATE, "Immigration attorney", False),
     ("community", "Beth", "Larsen", "RCCAT", Role.MEMBER, "Outreach volunteer", False),
 ]
@@ -264,7 +291,7 @@ class Command(BaseCommand):
         agencies_demo.seed()  # training with attendance, outreach events, trend bulletins
         from protocols import demo as protocols_demo
 
-        protocols_demo.seed(password)  # charter, MOUs, protocols, decision log, leadership
+        protocols_demo.seed()  # charter, MOUs, protocols, decision log, leadership
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo task force ready: {len(agencies)} agencies, {len(USERS) + 1} users"
