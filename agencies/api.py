@@ -436,7 +436,11 @@ class TrainingHistorySerializer(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Your own training history", responses=TrainingHistorySerializer),
+    list=extend_schema(
+        summary="Your own training history",
+        responses=TrainingHistorySerializer,
+        operation_id="training_history_own",
+    ),
     retrieve=extend_schema(
         summary="A member's training history (by user id)", responses=TrainingHistorySerializer
     ),
@@ -451,6 +455,7 @@ class TrainingHistoryViewSet(BaseViewSet):
     serializer_class = TrainingHistorySerializer
     pagination_class = None
     filter_backends = []
+    schema = SingleRecordSchema()  # the list route is the caller's own history: one document
 
     def get_queryset(self):
         return User.objects.filter(is_active=True)
