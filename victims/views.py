@@ -19,6 +19,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -761,7 +762,7 @@ def referral_list(request):
             request.user, status=data["status"], direction=data["direction"]
         ).order_by("-created_at", "-id")
         inbox = (
-            list(selectors.open_inbox(request.user)[:PAGE_SIZE])
+            list(selectors.open_inbox(request.user).prefetch_related(None)[:PAGE_SIZE])
             if not data["status"] and data["direction"] != "sent"
             else []
         )
@@ -775,8 +776,10 @@ def referral_list(request):
         "next": request.get_full_path(),
         "my_agencies": my_agencies,
         "is_provider": bool(_provider_agencies(request)),
-        **_page(request, referrals.prefetch_related("services_requested")),
+        **_page(request, referrals),
     }
+    # The services of the inbox and of the page, in one query.
+    prefetch_related_objects([*inbox, *context["page"].object_list], "services_requested")
     return render(request, "victims/referral_list.html", context)
 
 
