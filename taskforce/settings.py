@@ -8,6 +8,7 @@ Celery's filesystem broker in ``var/``. Production sets ``DATABASE_URL`` (Postgr
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -27,6 +28,8 @@ ENVIRONMENT_VARIABLES = (
     "DEFAULT_FROM_EMAIL",
     "TIME_ZONE",
     "TASKFORCE_NAME",
+    "SITE_URL",
+    "REMINDER_SCAN_SECONDS",
     "TASKFORCE_VAR_DIR",
     "CSRF_TRUSTED_ORIGINS",
     "DEMO_PASSWORD",
@@ -56,6 +59,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 TASKFORCE_NAME = env.str("TASKFORCE_NAME", default="Regional Anti-Human Trafficking Task Force")
+# The address people open the system at, for links in emails.
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.str('PORT', default='8000')}")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -178,8 +183,14 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Largest governance document (MOU or protocol, PDF or DOCX) accepted for upload, in bytes.
 GOVERNANCE_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+if env.str("EMAIL_URL", default=""):
+    EMAIL_CONFIG = env.email_url("EMAIL_URL")
+    vars().update(EMAIL_CONFIG)
+else:
+    # The embedded mode's outbox: one file per sending process under var/outbox, to read.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "outbox")
+EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="taskforce@localhost")
 
 SESSION_COOKIE_HTTPONLY = True
@@ -310,6 +321,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# How often beat looks for due reminders (5 minutes by default).
+REMINDER_SCAN_SECONDS = env.int("REMINDER_SCAN_SECONDS", default=300)
+# The daily digest goes out at this hour (UTC), after the night's jobs.
+DAILY_DIGEST_HOUR = 11
 CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-records": {
         "task": "taskforce.tasks.purge_idempotency_records",
@@ -325,6 +340,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "victims.tasks.expire_consents",
         "schedule": 60 * 60,
         "options": {"expires": 30 * 60},
+    },
+    "send-due-reminders": {
+        "task": "taskforce.tasks.send_due_reminders",
+        "schedule": REMINDER_SCAN_SECONDS,
+        "options": {"expires": max(REMINDER_SCAN_SECONDS - 10, 10)},
+    },
+    "send-daily-digests": {
+        "task": "taskforce.tasks.send_daily_digests",
+        "schedule": crontab(minute=0, hour=DAILY_DIGEST_HOUR),
+        "options": {"expires": 6 * 60 * 60},
     },
     "expire-lapsed-mous": {
         "task": "protocols.tasks.expire_lapsed_mous",

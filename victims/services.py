@@ -21,8 +21,10 @@ from agencies.models import Agency, Membership, ServiceType
 from agencies.roles import Compartment, Discipline, JurisdictionLevel, Role, roles_that_may
 from cases.models import Case, CourtEvent
 from taskforce import access, audit
+from taskforce import deadlines as clocks
 from taskforce.errors import InvalidTransition
-from taskforce.models import AuditAction
+from taskforce.models import AuditAction, DeadlineKind
+from victims import deadlines
 from victims.models import (
     MINOR_AGE,
     Citizenship,
@@ -57,9 +59,6 @@ from victims.models import (
     VictimWitness,
 )
 
-# DOMAIN §6: a referral is answered within 72 hours, within 24 when urgent or for a minor.
-REFERRAL_RESPONSE_HOURS = 72
-URGENT_RESPONSE_HOURS = 24
 # A release must be "reasonably time-limited" (28 CFR 90.4): at most a year per signature.
 MAX_CONSENT_DAYS = 365
 # How far back a paper release signed before it was entered may start.
@@ -364,8 +363,8 @@ def exit_client(*, client: Client, by, exited_on: dt.date, exit_reason: str) -> 
 
 
 def response_window(*, urgent: bool, minor: bool) -> dt.timedelta:
-    hours = URGENT_RESPONSE_HOURS if urgent or minor else REFERRAL_RESPONSE_HOURS
-    return dt.timedelta(hours=hours)
+    """72 h, or 24 h when urgent or for a minor, unless the task force set its own windows."""
+    return clocks.window(DeadlineKind.REFERRAL_RESPONSE, urgent=urgent or minor)
 
 
 @transaction.atomic
@@ -437,6 +436,7 @@ def send_referral(
     access.grant(
         obj=referral, agency=provider, action="change", reason="referral to provider", by=by
     )
+    deadlines.sync_referral(referral)
     audit.record(AuditAction.CREATE, user=by, obj=referral, detail={"provider_id": provider.pk})
     return referral
 
@@ -507,6 +507,8 @@ def accept_referral(*, referral: Referral, by) -> Referral:
     referral.status = ReferralStatus.ACCEPTED
     referral.responded_at, referral.responded_by, referral.client = timezone.now(), by, client
     referral.save()
+    deadlines.sync_referral(referral)
+    deadlines.tell_sender(referral)
     audit.record(AuditAction.CREATE, user=by, obj=client, detail={"referral_id": referral.pk})
     audit.record(AuditAction.CHANGE, user=by, obj=referral, detail={"status": referral.status})
     return referral
@@ -525,6 +527,8 @@ def decline_referral(*, referral: Referral, by, reason: str, note: str = "") -> 
     referral.decline_reason, referral.decline_note = reason, (note or "").strip()[:300]
     referral.responded_at, referral.responded_by = timezone.now(), by
     referral.save()
+    deadlines.sync_referral(referral)
+    deadlines.tell_sender(referral)
     audit.record(AuditAction.CHANGE, user=by, obj=referral, detail={"status": referral.status})
     return referral
 
@@ -538,6 +542,7 @@ def withdraw_referral(*, referral: Referral, by, reason: str = "") -> Referral:
     referral.status = ReferralStatus.WITHDRAWN
     referral.withdrawn_reason = (reason or "").strip()[:300]
     referral.save()
+    deadlines.sync_referral(referral)
     access.revoke(obj=referral, agency=referral.provider, reason="referral withdrawn", by=by)
     audit.record(AuditAction.CHANGE, user=by, obj=referral, detail={"status": referral.status})
     return referral
