@@ -323,6 +323,9 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # How often beat looks for due reminders (5 minutes by default).
 REMINDER_SCAN_SECONDS = env.int("REMINDER_SCAN_SECONDS", default=300)
+# Seconds between the attempts to email a notification (then the failure is recorded). Short:
+# no long countdowns sit in the broker.
+NOTIFICATION_EMAIL_RETRY_DELAYS = (5, 10, 20, 40)
 # The daily digest goes out at this hour (UTC), after the night's jobs.
 DAILY_DIGEST_HOUR = 11
 CELERY_BEAT_SCHEDULE = {

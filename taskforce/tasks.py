@@ -5,6 +5,7 @@ import logging
 import smtplib
 
 from celery import shared_task
+from django.conf import settings
 
 from taskforce import deadlines, services
 
@@ -12,7 +13,6 @@ logger = logging.getLogger(__name__)
 
 # What a mail backend raises when the server is down or refuses: worth retrying.
 EMAIL_ERRORS = (smtplib.SMTPException, OSError)
-EMAIL_MAX_RETRIES = 4
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -30,14 +30,16 @@ def send_daily_digests() -> int:
     return deadlines.send_daily_digests()
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=EMAIL_MAX_RETRIES)
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
 def send_notification_email(self, notification_id: int) -> str:
+    """Email one notification; retried with backoff, then the failure is recorded. The in-app
+    notification was committed before this task was queued and never depends on it."""
+    delays = settings.NOTIFICATION_EMAIL_RETRY_DELAYS
     try:
         return deadlines.deliver_email(notification_id)
     except EMAIL_ERRORS as error:
-        if self.request.retries >= self.max_retries:
+        if self.request.retries >= len(delays):
             deadlines.record_email_failure(notification_id, error)
             logger.warning("email for notification %s failed: %s", notification_id, error)
             return "failed"
-        # Exponential backoff kept short (5 s, 10 s, 20 s, 40 s): no long countdowns.
-        raise self.retry(exc=error, countdown=5 * 2**self.request.retries) from error
+        raise self.retry(exc=error, countdown=delays[self.request.retries]) from error
