@@ -26,3 +26,7 @@ if CELERY_BROKER_URL == "filesystem://":  # noqa: F405
     # The embedded broker's folders, which the Celery app can only make once settings exist.
     for _key in ("data_folder_in", "processed_folder", "control_folder"):
         Path(CELERY_BROKER_TRANSPORT_OPTIONS[_key]).mkdir(parents=True, exist_ok=True)  # noqa: F405
+# The worker tests start a worker process with a mail backend of theirs
+# (tests/deadlines/mail_backends.py); nothing else sets this.
+if os.environ.get("TASKFORCE_TEST_EMAIL_BACKEND"):
+    EMAIL_BACKEND = os.environ["TASKFORCE_TEST_EMAIL_BACKEND"]
