@@ -45,7 +45,7 @@ from cases.models import (
 from taskforce import access
 from taskforce.context_processors import memberships_in_force
 from taskforce.errors import InvalidTransition
-from taskforce.pages import CompartmentDetailView
+from taskforce.pages import CompartmentDetailView, form_page, submit_form
 
 PAGE_SIZE = 25
 TABS = (
@@ -114,44 +114,9 @@ def _case_for_lead(request, pk: int) -> Case:
     return case
 
 
-def _submit(form, write: Callable[[dict], object]) -> tuple[object | None, int]:
-    """Run a service on the form's data. Refusals land on the form: ``(None, status)``."""
-    try:
-        return write(form.cleaned_data), 200
-    except ValidationError as error:
-        form.apply_validation_error(error)
-        return None, 200
-    except InvalidTransition as error:
-        form.add_error(None, str(error))
-        return None, 409
-
-
-def _form_page(
-    request,
-    form,
-    *,
-    heading: str,
-    submit: str,
-    case: Case | None = None,
-    tab: str = "summary",
-    intro: str = "",
-    status: int = 200,
-    danger: bool = False,
-    refusal: str = "",
-):
-    """The page of one form. A ``refusal`` (the step is not possible from the record's state)
-    is shown instead of the form, with HTTP 409."""
-    context = {
-        "refusal": refusal,
-        "form": form,
-        "heading": heading,
-        "submit_label": submit,
-        "case": case,
-        "cancel_url": case_url(case.pk, tab) if case is not None else reverse("cases:list"),
-        "intro": intro,
-        "danger": danger,
-    }
-    return render(request, "cases/form.html", context, status=409 if refusal else status)
+def _form_page(request, form, *, case: Case | None = None, tab: str = "summary", **page):
+    back = case_url(case.pk, tab) if case is not None else reverse("cases:list")
+    return form_page(request, "cases/form.html", form, case=case, cancel_url=back, **page)
 
 
 def _conflict(request, message: str, *, case_id: int | None, tab: str = "summary"):
@@ -441,7 +406,7 @@ def case_create(request):
             agency = data.pop("agency", agencies[0])
             return services.open_case(by=request.user, agency=agency, **data)
 
-        case, status = _submit(form, write)
+        case, status = submit_form(form, write)
         if case is not None:
             messages.success(request, f"Opened case {case.number}.")
             return redirect(case_url(case.pk))
@@ -462,7 +427,7 @@ def case_edit(request, pk: int):
                 case=case, by=request.user, assigned_investigators=people, **data
             )
 
-        done, status = _submit(form, write)
+        done, status = submit_form(form, write)
         if done is not None:
             messages.success(request, f"Saved case {case.number}.")
             return redirect(case_url(case.pk))
@@ -510,7 +475,9 @@ def case_close(request, pk: int):
     form = forms.CloseCaseForm(request.POST or None, initial={"ucr_clearance": case.ucr_clearance})
     status = 200
     if request.method == "POST" and form.is_valid():
-        done, status = _submit(form, lambda d: services.close_case(case=case, by=request.user, **d))
+        done, status = submit_form(
+            form, lambda d: services.close_case(case=case, by=request.user, **d)
+        )
         if done is not None:
             messages.success(request, f"Closed case {case.number}.")
             return redirect(case_url(case.pk))
@@ -531,7 +498,7 @@ def case_share(request, pk: int):
     form = forms.ShareCaseForm(request.POST or None, case=case)
     status = 200
     if request.method == "POST" and form.is_valid():
-        done, status = _submit(
+        done, status = submit_form(
             form,
             lambda d: services.share_case(
                 case=case,
@@ -562,7 +529,7 @@ def case_unshare(request, pk: int):
     form = forms.UnshareCaseForm(request.POST or None, case=case)
     status = 200
     if request.method == "POST" and form.is_valid():
-        done, status = _submit(
+        done, status = submit_form(
             form,
             lambda d: services.unshare_case(
                 case=case, agency=d["agency"], by=request.user, reason=d["reason"]
@@ -594,7 +561,7 @@ def subject_create(request, pk: int):
     form = forms.SubjectForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        subject, status = _submit(
+        subject, status = submit_form(
             form, lambda d: services.add_subject(case=case, by=request.user, **d)
         )
         if subject is not None:
@@ -622,7 +589,7 @@ def subject_edit(request, pk: int):
     form = forms.SubjectForm(request.POST or None, subject=subject)
     status = 200
     if request.method == "POST" and form.is_valid():
-        done, status = _submit(
+        done, status = submit_form(
             form, lambda d: services.update_subject(subject=subject, by=request.user, **d)
         )
         if done is not None:
@@ -649,7 +616,7 @@ def identifier_create(request, pk: int):
     form = forms.IdentifierForm(request.POST or None, subjects=subjects, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
-        identifier, status = _submit(
+        identifier, status = submit_form(
             form, lambda d: services.add_identifier(case=case, by=request.user, **d)
         )
         if identifier is not None:
@@ -683,7 +650,9 @@ def note_create(request, pk: int):
     form = forms.NoteForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        note, status = _submit(form, lambda d: services.add_note(case=case, by=request.user, **d))
+        note, status = submit_form(
+            form, lambda d: services.add_note(case=case, by=request.user, **d)
+        )
         if note is not None:
             messages.success(request, "Added the note.")
             return redirect(case_url(case.pk, "notes"))
@@ -718,7 +687,9 @@ def note_edit(request, pk: int):
         else ""
     )
     if not refusal and request.method == "POST" and form.is_valid():
-        done, status = _submit(form, lambda d: services.edit_note(note=note, by=request.user, **d))
+        done, status = submit_form(
+            form, lambda d: services.edit_note(note=note, by=request.user, **d)
+        )
         if done is not None:
             messages.success(request, "Saved the note.")
             return redirect(case_url(case.pk, "notes"))
@@ -741,7 +712,7 @@ def note_correct(request, pk: int):
     form = forms.CorrectionForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        done, status = _submit(
+        done, status = submit_form(
             form, lambda d: services.correct_note(note=note, by=request.user, body=d["body"])
         )
         if done is not None:
@@ -787,7 +758,7 @@ def operation_create(request, pk: int):
     form = forms.OperationForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        operation, status = _submit(
+        operation, status = submit_form(
             form, lambda d: services.plan_operation(case=case, by=request.user, **d)
         )
         if operation is not None:
@@ -817,7 +788,7 @@ def operation_edit(request, pk: int):
     form = forms.OperationForm(request.POST or None, operation=operation)
     status = 200
     if request.method == "POST" and form.is_valid():
-        done, status = _submit(
+        done, status = submit_form(
             form,
             lambda d: services.update_operation(operation=operation, by=request.user, **d),
         )
@@ -845,7 +816,7 @@ def notice_create(request, pk: int):
     )
     status = 200
     if request.method == "POST" and form.is_valid():
-        notice, status = _submit(
+        notice, status = submit_form(
             form,
             lambda d: services.send_pre_operation_notice(operation=operation, by=request.user, **d),
         )
@@ -875,7 +846,7 @@ def case_refer(request, pk: int):
     form = forms.ReferForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        referral, status = _submit(
+        referral, status = submit_form(
             form,
             lambda d: services.refer_for_prosecution(
                 case=case, office=d["office"], by=request.user, message=d["message"]
@@ -920,7 +891,7 @@ def referral_accept(request, pk: int):
     status = 200
     refusal = _already_decided(referral)
     if not refusal and request.method == "POST" and form.is_valid():
-        prosecution, status = _submit(
+        prosecution, status = submit_form(
             form,
             lambda d: services.accept_prosecution_referral(
                 referral=referral,
@@ -953,7 +924,7 @@ def referral_decline(request, pk: int):
     status = 200
     refusal = _already_decided(referral)
     if not refusal and request.method == "POST" and form.is_valid():
-        done, status = _submit(
+        done, status = submit_form(
             form,
             lambda d: services.decline_prosecution_referral(
                 referral=referral, by=request.user, reason=d["reason"]
@@ -1006,7 +977,7 @@ def charge_create(request, pk: int):
     form = forms.ChargeForm(request.POST or None, subjects=subjects)
     status = 200
     if request.method == "POST" and form.is_valid():
-        charge, status = _submit(
+        charge, status = submit_form(
             form, lambda d: services.add_charge(prosecution=prosecution, by=request.user, **d)
         )
         if charge is not None:
@@ -1035,7 +1006,7 @@ def charge_edit(request, pk: int):
     form = forms.ChargeDispositionForm(request.POST or None, charge=charge)
     status = 200
     if request.method == "POST" and form.is_valid():
-        done, status = _submit(
+        done, status = submit_form(
             form, lambda d: services.update_charge(charge=charge, by=request.user, **d)
         )
         if done is not None:
@@ -1059,7 +1030,7 @@ def court_event_create(request, pk: int):
     form = forms.CourtEventForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        event, status = _submit(
+        event, status = submit_form(
             form,
             lambda d: services.schedule_court_event(prosecution=prosecution, by=request.user, **d),
         )
@@ -1089,7 +1060,7 @@ def court_event_edit(request, pk: int):
     form = forms.CourtEventForm(request.POST or None, event=event)
     status = 200
     if request.method == "POST" and form.is_valid():
-        done, status = _submit(
+        done, status = submit_form(
             form, lambda d: services.update_court_event(event=event, by=request.user, **d)
         )
         if done is not None:
@@ -1113,7 +1084,7 @@ def prosecutor_note_create(request, pk: int):
     form = forms.ProsecutorNoteForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        note, status = _submit(
+        note, status = submit_form(
             form,
             lambda d: services.add_prosecutor_note(
                 prosecution=prosecution, by=request.user, body=d["body"]

@@ -35,6 +35,7 @@ from protocols.models import (
     Protocol,
 )
 from taskforce.errors import InvalidTransition
+from taskforce.pages import form_page, submit_form
 
 PAGE_SIZE = 25
 
@@ -52,31 +53,16 @@ def _page(request, qs):
     return {"page": page, "page_range": page.paginator.get_elided_page_range(page.number)}
 
 
-def _submit(form, write: Callable[[dict], object]) -> tuple[object | None, int]:
-    """Run a service on the form's data; refusals land on the form as ``(None, status)``."""
-    try:
-        return write(form.cleaned_data), 200
-    except ValidationError as error:
-        form.apply_validation_error(error)
-        return None, 200
-    except InvalidTransition as error:
-        form.add_error(None, str(error))
-        return None, 409
-
-
-def _form_page(
-    request, form, *, heading, submit, back, crumbs=(), intro="", status=200, upload=False
-):
-    context = {
-        "form": form,
-        "heading": heading,
-        "submit_label": submit,
-        "cancel_url": back,
-        "crumbs": crumbs,
-        "intro": intro,
-        "multipart": upload,
-    }
-    return render(request, "protocols/form.html", context, status=status)
+def _form_page(request, form, *, back, upload=False, crumbs=(), **page):
+    return form_page(
+        request,
+        "protocols/form.html",
+        form,
+        cancel_url=back,
+        crumbs=crumbs,
+        multipart=upload,
+        **page,
+    )
 
 
 def _step(request, step: Callable[[], object], *, success: str, back: str):
@@ -132,7 +118,7 @@ def charter_edit(request):
     )
     form = forms.CharterForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        done, _ = _submit(form, lambda d: services.set_charter(by=request.user, **d))
+        done, _ = submit_form(form, lambda d: services.set_charter(by=request.user, **d))
         if done is not None:
             messages.success(request, "Saved the charter.")
             return redirect("protocols:charter")
@@ -147,7 +133,7 @@ def goal_create(request):
     _coordinator(request)
     form = forms.GoalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done, _ = _submit(form, lambda d: services.add_goal(by=request.user, **d))
+        done, _ = submit_form(form, lambda d: services.add_goal(by=request.user, **d))
         if done is not None:
             messages.success(request, f"Added the goal “{done.title}”.")
             return redirect("protocols:charter")
@@ -162,7 +148,9 @@ def objective_create(request, pk: int):
     _coordinator(request)
     form = forms.ObjectiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done, _ = _submit(form, lambda d: services.add_objective(by=request.user, goal=goal, **d))
+        done, _ = submit_form(
+            form, lambda d: services.add_objective(by=request.user, goal=goal, **d)
+        )
         if done is not None:
             messages.success(request, f"Added the objective “{done.title}”.")
             return redirect("protocols:charter")
@@ -180,7 +168,7 @@ def objective_progress(request, pk: int):
     form = forms.ProgressForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        done, status = _submit(
+        done, status = submit_form(
             form,
             lambda d: services.record_progress(objective=objective, by=request.user, **d),
         )
@@ -255,7 +243,7 @@ def mou_create(request):
                 by=request.user, signatories=[{"agency": a} for a in agencies], **data
             )
 
-        done, _ = _submit(form, write)
+        done, _ = submit_form(form, write)
         if done is not None:
             messages.success(request, f"Drafted the MOU “{done.title}”.")
             return redirect(_mou_url(done))
@@ -275,7 +263,9 @@ def mou_edit(request, pk: int):
     form = forms.MouForm(request.POST or None, initial=initial, with_signatories=False)
     status = 200
     if request.method == "POST" and form.is_valid():
-        done, status = _submit(form, lambda d: services.update_mou(mou=mou, by=request.user, **d))
+        done, status = submit_form(
+            form, lambda d: services.update_mou(mou=mou, by=request.user, **d)
+        )
         if done is not None:
             messages.success(request, "Saved the MOU.")
             return redirect(_mou_url(mou))
@@ -312,7 +302,7 @@ def mou_signatory(request, pk: int):
             ]
             return services.update_mou(mou=mou, by=request.user, signatories=[*specs, data])
 
-        done, status = _submit(form, write)
+        done, status = submit_form(form, write)
         if done is not None:
             messages.success(request, f"Saved the commitments of {form.cleaned_data['agency']}.")
             return redirect(_mou_url(mou))
@@ -358,7 +348,7 @@ def mou_sign(request, pk: int):
     )
     status = 200
     if request.method == "POST" and form.is_valid():
-        done, status = _submit(form, lambda d: services.sign_mou(mou=mou, by=request.user, **d))
+        done, status = submit_form(form, lambda d: services.sign_mou(mou=mou, by=request.user, **d))
         if done is not None:
             mou.refresh_from_db()
             note = " Every signatory has signed: the MOU is executed." if (
@@ -380,7 +370,7 @@ def mou_terminate(request, pk: int):
     form = forms.TerminateForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        done, status = _submit(
+        done, status = submit_form(
             form, lambda d: services.terminate_mou(mou=mou, by=request.user, **d)
         )
         if done is not None:
@@ -401,7 +391,9 @@ def mou_renew(request, pk: int):
     form = forms.RenewForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        done, status = _submit(form, lambda d: services.renew_mou(mou=mou, by=request.user, **d))
+        done, status = submit_form(
+            form, lambda d: services.renew_mou(mou=mou, by=request.user, **d)
+        )
         if done is not None:
             messages.success(request, f"Started version {done.number} as a draft.")
             return redirect(_mou_url(mou))
@@ -420,7 +412,7 @@ def mou_upload(request, pk: int):
     form = forms.DocumentForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        done, status = _submit(
+        done, status = submit_form(
             form,
             lambda d: services.upload_mou_document(mou=mou, by=request.user, upload=d["document"]),
         )
@@ -500,7 +492,7 @@ def protocol_create(request):
     _coordinator(request)
     form = forms.NewProtocolForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        done, _ = _submit(form, lambda d: services.create_protocol(by=request.user, **d))
+        done, _ = submit_form(form, lambda d: services.create_protocol(by=request.user, **d))
         if done is not None:
             messages.success(request, f"Started the protocol “{done.title}”.")
             return redirect(_protocol_url(done))
@@ -522,7 +514,7 @@ def protocol_edit(request, pk: int):
     form = forms.ProtocolForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
-        done, status = _submit(
+        done, status = submit_form(
             form, lambda d: services.update_protocol(protocol=protocol, by=request.user, **d)
         )
         if done is not None:
@@ -543,7 +535,7 @@ def protocol_version_create(request, pk: int):
     )
     status = 200
     if request.method == "POST" and form.is_valid():
-        done, status = _submit(
+        done, status = submit_form(
             form,
             lambda d: services.add_protocol_version(protocol=protocol, by=request.user, **d),
         )
@@ -611,7 +603,7 @@ def decision_create(request):
             data = {k: v for k, v in data.items() if not k.startswith("vote_")}
             return services.record_decision(by=request.user, votes=form.votes(), **data)
 
-        done, status = _submit(form, write)
+        done, status = submit_form(form, write)
         if done is not None:
             messages.success(request, "Recorded the decision.")
             return redirect("protocols:decision-detail", pk=done.pk)
@@ -651,7 +643,7 @@ def term_create(request):
     _coordinator(request)
     form = forms.TermForm(request.POST or None, initial={"starts": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        done, _ = _submit(form, lambda d: services.start_term(by=request.user, **d))
+        done, _ = submit_form(form, lambda d: services.start_term(by=request.user, **d))
         if done is not None:
             messages.success(request, f"Appointed: {done.get_role_display()}.")
             return redirect("protocols:leadership")
@@ -681,7 +673,7 @@ def committee_create(request):
     _coordinator(request)
     form = forms.CommitteeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done, _ = _submit(form, lambda d: services.create_committee(by=request.user, **d))
+        done, _ = submit_form(form, lambda d: services.create_committee(by=request.user, **d))
         if done is not None:
             messages.success(request, f"Formed the {done.name} committee.")
             return redirect("protocols:committee-detail", pk=done.pk)
@@ -719,7 +711,7 @@ def committee_member_add(request, pk: int):
     _coordinator(request)
     form = forms.CommitteeMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done, _ = _submit(
+        done, _ = submit_form(
             form,
             lambda d: services.add_committee_member(committee=committee, by=request.user, **d),
         )
@@ -754,7 +746,7 @@ def meeting_create(request):
     _coordinator(request)
     form = forms.MeetingForm(request.POST or None, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():
-        done, _ = _submit(form, lambda d: services.schedule_meeting(by=request.user, **d))
+        done, _ = submit_form(form, lambda d: services.schedule_meeting(by=request.user, **d))
         if done is not None:
             messages.success(request, f"Scheduled “{done.title}”.")
             return redirect("protocols:meeting-detail", pk=done.pk)
@@ -796,7 +788,7 @@ def meeting_minutes(request, pk: int):
     )
     status = 200
     if request.method == "POST" and form.is_valid():
-        done, status = _submit(
+        done, status = submit_form(
             form, lambda d: services.record_minutes(meeting=meeting, by=request.user, **d)
         )
         if done is not None:

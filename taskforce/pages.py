@@ -6,10 +6,15 @@ or edit page of a record out of reach is a 404, a visible record the user may no
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
 from django.views.generic import DetailView, ListView
 
 from taskforce import access
+from taskforce.errors import InvalidTransition
 
 
 class CompartmentListView(LoginRequiredMixin, ListView):
@@ -68,3 +73,43 @@ class WindowPage:
 
     def __len__(self) -> int:
         return len(self.object_list)
+
+
+def submit_form(form, write: Callable[[dict], object]) -> tuple[object | None, int]:
+    """Run a service on a valid form's data. Refusals land on the form: ``(None, status)``,
+    200 for bad input (field errors), 409 for a step the record's state does not allow."""
+    try:
+        return write(form.cleaned_data), 200
+    except ValidationError as error:
+        form.apply_validation_error(error)
+        return None, 200
+    except InvalidTransition as error:
+        form.add_error(None, str(error))
+        return None, 409
+
+
+def form_page(
+    request,
+    template: str,
+    form,
+    *,
+    heading: str,
+    submit: str,
+    cancel_url: str,
+    intro: str = "",
+    status: int = 200,
+    refusal: str = "",
+    **extra,
+):
+    """The page of one form. A ``refusal`` (the step is not possible from the record's state)
+    is shown instead of the form, with HTTP 409."""
+    context = {
+        "form": form,
+        "heading": heading,
+        "submit_label": submit,
+        "cancel_url": cancel_url,
+        "intro": intro,
+        "refusal": refusal,
+        **extra,
+    }
+    return render(request, template, context, status=409 if refusal else status)

@@ -14,11 +14,10 @@ updated inbox row; without it they redirect like any other form.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -33,7 +32,7 @@ from cases import selectors as case_selectors
 from taskforce import access
 from taskforce.context_processors import memberships_in_force
 from taskforce.errors import InvalidTransition
-from taskforce.pages import CompartmentDetailView, WindowPage
+from taskforce.pages import CompartmentDetailView, WindowPage, form_page, submit_form
 from victims import forms, selectors, services
 from victims.models import (
     Client,
@@ -109,47 +108,8 @@ def _logs_notifications(request) -> bool:
     return bool(_agencies(request, services.VICTIM_WITNESS_STAFF, (Discipline.PROSECUTION,)))
 
 
-def _submit(form, write: Callable[[dict], object]) -> tuple[object | None, int]:
-    """Run a service on the form's data. Refusals land on the form: ``(None, status)``."""
-    try:
-        return write(form.cleaned_data), 200
-    except ValidationError as error:
-        form.apply_validation_error(error)
-        return None, 200
-    except InvalidTransition as error:
-        form.add_error(None, str(error))
-        return None, 409
-
-
-def _form_page(
-    request,
-    form,
-    *,
-    heading: str,
-    submit: str,
-    cancel_url: str,
-    crumbs: list[tuple[str, str]],
-    intro: str = "",
-    status: int = 200,
-    danger: bool = False,
-    refusal: str = "",
-    template: str = "victims/form.html",
-    **extra,
-):
-    """The page of one form. A ``refusal`` (the step is not possible from the record's state)
-    is shown instead of the form, with HTTP 409."""
-    context = {
-        "form": form,
-        "heading": heading,
-        "submit_label": submit,
-        "cancel_url": cancel_url,
-        "crumbs": crumbs,
-        "intro": intro,
-        "danger": danger,
-        "refusal": refusal,
-        **extra,
-    }
-    return render(request, template, context, status=409 if refusal else status)
+def _form_page(request, form, *, template: str = "victims/form.html", **page):
+    return form_page(request, template, form, **page)
 
 
 def _conflict(request, message: str, back_url: str):
@@ -310,7 +270,7 @@ def victim_create(request):
             cases = data.pop("case_numbers")
             return services.record_victim(agency=agency, by=request.user, cases=cases, **data)
 
-        victim, _status = _submit(form, write)
+        victim, _status = submit_form(form, write)
         if victim is not None:
             messages.success(request, f"Recorded victim #{victim.pk}.")
             return redirect(victim_url(victim.pk))
@@ -402,7 +362,7 @@ def victim_edit(request, pk: int):
             linked = [*data.pop("case_numbers"), *hidden]
             return services.update_victim(victim=victim, by=request.user, cases=linked, **data)
 
-        done, _status = _submit(form, write)
+        done, _status = submit_form(form, write)
         if done is not None:
             messages.success(request, f"Saved victim #{victim.pk}.")
             return redirect(victim_url(victim.pk))
@@ -439,7 +399,7 @@ def notification_create(request, pk: int):
     )
     _status = 200
     if request.method == "POST" and form.is_valid():
-        done, _status = _submit(
+        done, _status = submit_form(
             form,
             lambda d: services.log_victim_notification(victim=victim, by=request.user, **d),
         )
@@ -510,7 +470,7 @@ def client_create(request):
             agency = data.pop("agency", agencies[0])
             return services.record_client(agency=agency, by=request.user, **data)
 
-        client, _status = _submit(form, write)
+        client, _status = submit_form(form, write)
         if client is not None:
             messages.success(request, f"Recorded client {client.display_name}.")
             return redirect(client_url(client.pk))
@@ -618,7 +578,7 @@ def client_edit(request, pk: int):
     )
     _status = 200
     if request.method == "POST" and form.is_valid():
-        done, _status = _submit(
+        done, _status = submit_form(
             form, lambda d: services.update_client(client=client, by=request.user, **d)
         )
         if done is not None:
@@ -644,7 +604,7 @@ def client_exit(request, pk: int):
         "This client has already exited services." if client.status == ClientStatus.EXITED else ""
     )
     if not refusal and request.method == "POST" and form.is_valid():
-        done, _status = _submit(
+        done, _status = submit_form(
             form, lambda d: services.exit_client(client=client, by=request.user, **d)
         )
         if done is not None:
@@ -671,7 +631,7 @@ def _client_step(request, pk: int, *, form_class, write, heading, submit, tab, s
     _group_services(form, "needs")
     _status = 200
     if request.method == "POST" and form.is_valid():
-        done, _status = _submit(form, lambda d: write(client, d))
+        done, _status = submit_form(form, lambda d: write(client, d))
         if done is not None:
             messages.success(request, success)
             return redirect(client_url(client.pk, tab))
@@ -886,7 +846,7 @@ def referral_decline(request, pk: int):
         if refusal:
             return _inbox_row(request, pk, message=refusal, status=409)
         if form.is_valid():
-            done, _status = _submit(
+            done, _status = submit_form(
                 form,
                 lambda d: services.decline_referral(referral=referral, by=request.user, **d),
             )
@@ -894,7 +854,7 @@ def referral_decline(request, pk: int):
                 return _inbox_row(request, pk, message="Declined.")
         return _inbox_row(request, pk, form=form, status=_status)
     if not refusal and request.method == "POST" and form.is_valid():
-        done, _status = _submit(
+        done, _status = submit_form(
             form, lambda d: services.decline_referral(referral=referral, by=request.user, **d)
         )
         if done is not None:
@@ -924,7 +884,7 @@ def referral_withdraw(request, pk: int):
     _status = 200
     refusal = _answered(referral)
     if not refusal and request.method == "POST" and form.is_valid():
-        done, _status = _submit(
+        done, _status = submit_form(
             form, lambda d: services.withdraw_referral(referral=referral, by=request.user, **d)
         )
         if done is not None:
@@ -959,7 +919,7 @@ def referral_close(request, pk: int):
         "declined referral is closed."
     )
     if not refusal and request.method == "POST" and form.is_valid():
-        done, _status = _submit(
+        done, _status = submit_form(
             form, lambda d: services.close_referral(referral=referral, by=request.user, **d)
         )
         if done is not None:
@@ -1045,7 +1005,7 @@ def referral_create(request):
                 from_agency=agency, by=request.user, victim=victim, **data
             )
 
-        referral, _status = _submit(form, write)
+        referral, _status = submit_form(form, write)
         if referral is not None:
             messages.success(request, f"Sent the referral to {referral.provider.name}.")
             return redirect(referral_url(referral.pk))
@@ -1096,7 +1056,7 @@ def consent_create(request, pk: int):
     _status = 200
     preview = request.method == "POST" and "preview" in request.POST
     if request.method == "POST" and form.is_valid() and not preview:
-        consent, _status = _submit(
+        consent, _status = submit_form(
             form, lambda d: services.record_consent(client=client, by=request.user, **d)
         )
         if consent is not None:
@@ -1161,7 +1121,7 @@ def consent_revoke(request, pk: int):
         else ""
     )
     if not refusal and request.method == "POST" and form.is_valid():
-        done, _status = _submit(
+        done, _status = submit_form(
             form, lambda d: services.revoke_consent(consent=consent, by=request.user, **d)
         )
         if done is not None:
@@ -1230,7 +1190,7 @@ def relief_create(request):
     form = forms.ReliefForm(request.POST or None, initial={"requested_on": timezone.localdate()})
     _status = 200
     if request.method == "POST" and form.is_valid():
-        relief, _status = _submit(
+        relief, _status = submit_form(
             form,
             lambda d: services.record_relief(by=request.user, victim=victim, client=client, **d),
         )
@@ -1289,7 +1249,7 @@ def relief_edit(request, pk: int):
     form = forms.ReliefForm(request.POST or None, relief=relief)
     _status = 200
     if request.method == "POST" and form.is_valid():
-        done, _status = _submit(
+        done, _status = submit_form(
             form, lambda d: services.update_relief(relief=relief, by=request.user, **d)
         )
         if done is not None:
