@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from oauth2_provider.models import get_application_model
 
+from agencies import deadlines
 from agencies.deidentify import find_personal_identifiers
 from agencies.models import (
     Agency,
@@ -196,6 +197,8 @@ def update_membership(*, membership: Membership, by, **data) -> Membership:
     membership.full_clean()
     membership.save()
     sync_agency_groups(user=membership.user)
+    if "ends" in data:
+        deadlines.sync_membership(membership)
     audit.record(
         AuditAction.CHANGE,
         user=by,
@@ -215,6 +218,18 @@ def end_membership(*, membership: Membership, by, ends: dt.date | None = None) -
     if ends < membership.starts:
         raise ValidationError({"ends": "A membership cannot end before it starts."})
     return update_membership(membership=membership, by=by, ends=ends)
+
+
+def check_ended_memberships(*, today: dt.date | None = None) -> int:
+    """Daily catch-up for memberships that end by date (set ahead of time): those that ended
+    yesterday or today get their open-work deadline if the person left work behind."""
+    today = today or timezone.localdate()
+    ended = Membership.objects.filter(ends__range=(today - dt.timedelta(days=1), today))
+    count = 0
+    for membership in ended.select_related("agency").order_by("pk"):
+        deadlines.sync_membership(membership)
+        count += 1
+    return count
 
 
 def sync_agency_groups(*, user) -> int:

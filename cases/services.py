@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, Membership
 from agencies.roles import COMPARTMENT_ROLES, Compartment, Discipline, Role
-from cases import normalize
+from cases import deadlines, normalize
 from cases.models import (
     Case,
     CaseNote,
@@ -93,7 +93,11 @@ def _not_future(value, field: str) -> None:
 
 
 def _touch(case: Case) -> None:
-    Case.objects.filter(pk=case.pk).update(last_activity_at=timezone.now())
+    """Record activity on the case, which restarts its inactivity clock."""
+    now = timezone.now()
+    Case.objects.filter(pk=case.pk).update(last_activity_at=now)
+    case.last_activity_at = now
+    deadlines.case_active(case, now)
 
 
 def _require_lead(by, case: Case, action: str) -> None:
@@ -170,6 +174,7 @@ def open_case(
     case.save()
     investigators = list(assigned_investigators) or ([by] if by is not None else [])
     _set_investigators(case, investigators)
+    deadlines.sync_case(case)
     audit.record(AuditAction.CREATE, user=by, obj=case)
     return case
 
@@ -247,6 +252,7 @@ def close_case(
         case.ucr_clearance = ucr_clearance
     case.full_clean()
     case.save()
+    deadlines.sync_case(case)
     audit.record(AuditAction.CHANGE, user=by, obj=case, detail={"status": case.status})
     return case
 
@@ -260,6 +266,7 @@ def reopen_case(*, case: Case, by) -> Case:
     case.closed_on = None
     case.save(update_fields=["status", "closed_on", "updated_at"])
     _touch(case)
+    deadlines.sync_case(case)  # the closed case's clock was cancelled: open a fresh one
     audit.record(AuditAction.CHANGE, user=by, obj=case, detail={"status": case.status})
     return case
 
@@ -481,6 +488,7 @@ def deconflict(identifier: Identifier) -> list[DeconflictionHit]:
                     obj=hit,
                     detail={"case_id": mine.case_id, "other_agency_id": theirs.owner_agency_id},
                 )
+    deadlines.tell_of_hits(hits)
     return hits
 
 
@@ -862,6 +870,7 @@ def schedule_court_event(
     event.full_clean()
     event.save()
     _grant_to_case_agencies(event, by)
+    deadlines.sync_court_event(event)
     audit.record(AuditAction.CREATE, user=by, obj=event, detail={"prosecution_id": prosecution.pk})
     return event
 
@@ -874,6 +883,7 @@ def update_court_event(*, event: CourtEvent, by, **fields) -> CourtEvent:
         setattr(event, field, fields[field])
     event.full_clean()
     event.save()
+    deadlines.sync_court_event(event)
     audit.record(AuditAction.CHANGE, user=by, obj=event, detail={"fields": changed})
     return event
 

@@ -76,14 +76,15 @@ def seed() -> bool:
                     note="Quarterly data review",
                 )  # fmt: skip
 
-    # --- An executed MOU and one circulating for signature. ---
+    # --- An executed MOU (ending within the quarter: its renewal reminders are due) and one
+    #     circulating for signature. ---
     operating = services.create_mou(
         by=coordinator,
         title="Task Force Operating MOU",
         purpose="A victim-centered, coordinated response to human trafficking.",
         approving_body="Executive board",
         effective_date=today - dt.timedelta(days=180),
-        end_date=today + dt.timedelta(days=550),
+        end_date=today + dt.timedelta(days=75),
         signatories=[
             {"agency": rpd, "roles": "Lead law-enforcement agency for adult sex trafficking",
              "responsibilities": "Notify the victim service provider before operations.",

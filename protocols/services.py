@@ -22,7 +22,7 @@ from django.utils import timezone
 from agencies.models import Agency, Membership
 from agencies.roles import Discipline
 from agencies.selectors import active_memberships
-from protocols import documents, selectors
+from protocols import deadlines, documents, selectors
 from protocols.models import (
     TYPOLOGY_ROLES,
     Charter,
@@ -175,6 +175,7 @@ def add_objective(
     )
     objective.full_clean()
     objective.save()
+    deadlines.sync_objective(objective)
     audit.record(AuditAction.CREATE, user=by, obj=objective, detail={"owner_id": owner.pk})
     return objective
 
@@ -196,6 +197,7 @@ def update_objective(*, objective: Objective, by, **data) -> Objective:
         objective.baseline_value = data["baseline_value"]
     objective.full_clean()
     objective.save()
+    deadlines.sync_objective(objective)
     audit.record(AuditAction.CHANGE, user=by, obj=objective, detail={"fields": sorted(data)})
     return objective
 
@@ -339,6 +341,7 @@ def update_mou(*, mou: Mou, by, signatories: Iterable[dict] | None = None, **dat
     )
     if signatories is not None:
         _write_signatories(mou, _signatory_specs(signatories))
+    deadlines.sync_mou(mou)
     audit.record(AuditAction.CHANGE, user=by, obj=mou, detail={"fields": sorted(data)})
     return mou
 
@@ -448,6 +451,7 @@ def sign_mou(
         mou.executed_on = signed_on
         mou.save(update_fields=["status", "executed_on", "updated_at"])
         MouVersion.objects.filter(pk=version.pk).update(executed_on=signed_on)
+        deadlines.sync_mou(mou)
         audit.record(AuditAction.CHANGE, user=by, obj=mou, detail={"status": mou.status})
     return signature
 
@@ -462,6 +466,7 @@ def terminate_mou(*, mou: Mou, by, reason: str, on: dt.date | None = None) -> Mo
     mou.terminated_on = on or _today()
     mou.termination_reason = reason.strip()[:500]
     mou.save(update_fields=["status", "terminated_on", "termination_reason", "updated_at"])
+    deadlines.sync_mou(mou)
     audit.record(AuditAction.CHANGE, user=by, obj=mou, detail={"status": mou.status})
     return mou
 
@@ -484,6 +489,7 @@ def renew_mou(*, mou: Mou, by, effective_date: dt.date, end_date: dt.date) -> Mo
         end_date=end_date,
         created_by=by,
     )
+    deadlines.sync_mou(mou)
     audit.record(AuditAction.CHANGE, user=by, obj=mou, detail={"renewed_to": mou.version})
     return version
 
@@ -496,10 +502,19 @@ def expire_lapsed_mous(*, on: dt.date | None = None) -> int:
         Mou.objects.select_for_update().filter(status=MouStatus.EXECUTED, end_date__lt=on)
     )
     for mou in lapsed:
+        expire_mou(mou, on=on)
+    return len(lapsed)
+
+
+def expire_mou(mou: Mou, *, on: dt.date | None = None) -> Mou:
+    """An executed MOU whose end date is before ``on`` becomes expired (the caller holds its
+    lock); its end-date clock is met. Anything else is left as it is."""
+    if mou.status == MouStatus.EXECUTED and mou.end_date and mou.end_date < (on or _today()):
         _move(mou, MouStatus.EXPIRED, "The MOU cannot expire")
         mou.save(update_fields=["status", "updated_at"])
         audit.record(AuditAction.CHANGE, obj=mou, detail={"status": mou.status})
-    return len(lapsed)
+    deadlines.sync_mou(mou)
+    return mou
 
 
 # --- Protocols -------------------------------------------------------------------------------
@@ -545,6 +560,7 @@ def create_protocol(
     protocol.full_clean()
     protocol.save()
     _new_version(protocol, by=by, text=text, changes=changes or "First version.", upload=upload)
+    deadlines.sync_protocol(protocol)
     audit.record(AuditAction.CREATE, user=by, obj=protocol, detail={"owner_id": owner.pk})
     return protocol
 
@@ -563,6 +579,7 @@ def update_protocol(*, protocol: Protocol, by, **data) -> Protocol:
             setattr(protocol, field, data[field])
     protocol.full_clean()
     protocol.save()
+    deadlines.sync_protocol(protocol)
     audit.record(AuditAction.CHANGE, user=by, obj=protocol, detail={"fields": sorted(data)})
     return protocol
 
@@ -587,6 +604,7 @@ def retire_protocol(*, protocol: Protocol, by) -> Protocol:
     _not_retired(protocol)
     protocol.status = ProtocolStatus.RETIRED
     protocol.save(update_fields=["status", "updated_at"])
+    deadlines.sync_protocol(protocol)
     audit.record(AuditAction.CHANGE, user=by, obj=protocol, detail={"status": protocol.status})
     return protocol
 
@@ -601,6 +619,7 @@ def _adopt(version: ProtocolVersion, *, on: dt.date) -> None:
     protocol.adopted_version = version
     protocol.save(update_fields=["status", "adopted_version", "updated_at"])
     ProtocolVersion.objects.filter(pk=version.pk).update(adopted_on=on)
+    # Adoption leaves the review clock alone: a review counts once its date is moved.
 
 
 # --- Decisions -------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Template context every page needs: the task force's name and who is acting for whom."""
+"""Template context every page needs: the task force's name, who is acting for whom, and how
+many notifications wait unread."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.conf import settings
 
 from agencies.roles import COMPARTMENT_ROLES, Compartment
 from agencies.selectors import active_memberships
+from taskforce.deadlines import unread_count
 
 # Roles that may hold case records at all (law enforcement and prosecution).
 CASE_ROLES = COMPARTMENT_ROLES[Compartment.INVESTIGATIVE][0]
@@ -33,6 +35,16 @@ def memberships_in_force(request) -> list:
     return cached
 
 
+def unread_notifications(request) -> int:
+    """The signed-in user's unread notifications, counted once per request (one query)."""
+    cached = getattr(request, "_unread_notifications", None)
+    if cached is None:
+        user = getattr(request, "user", None)
+        cached = unread_count(user) if user is not None and user.is_authenticated else 0
+        request._unread_notifications = cached
+    return cached
+
+
 def taskforce(request):
     memberships = memberships_in_force(request)
     user = getattr(request, "user", None)
@@ -47,4 +59,5 @@ def taskforce(request):
         "user_holds_cases": any(m.role in CASE_ROLES for m in memberships),
         "user_holds_victims": any(m.role in VICTIM_ROLES for m in memberships),
         "user_is_provider": any(m.role in PROVIDER_ROLES for m in memberships),
+        "unread_notifications": unread_notifications(request),
     }

@@ -233,6 +233,41 @@ def track(
     return deadline
 
 
+def start_of(day: dt.date) -> dt.datetime:
+    """Midnight starting ``day`` in the task force's time zone."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def after(day: dt.date) -> dt.datetime:
+    """The first moment after ``day`` (a date valid "through" ``day`` lapses then)."""
+    return start_of(day + dt.timedelta(days=1))
+
+
+def restart(
+    *, kind: str, source: models.Model, due_at: dt.datetime, policy: Policy | None = None
+) -> int:
+    """Move the open (or missed) deadline of ``kind`` on ``source`` to ``due_at``: one UPDATE.
+
+    For clocks that every small step restarts (a case's activity): no read, no lock. A missed
+    one opens again, since fresh activity starts a new clock; a cancelled one stays closed.
+    Returns rows changed (0 when the source has no such clock). ``policy``: the kind's policy
+    when the caller already read it.
+    """
+    return Deadline.objects.filter(
+        kind=kind,
+        source_type=ContentType.objects.get_for_model(type(source)),
+        source_id=source.pk,
+        status__in=[DeadlineStatus.OPEN, DeadlineStatus.MISSED],
+    ).update(
+        due_at=due_at,
+        next_reminder_at=_first_look(due_at, policy or policy_for(kind)),
+        status=DeadlineStatus.OPEN,
+        closed_at=None,
+        escalated_at=None,
+        updated_at=timezone.now(),
+    )
+
+
 def close(*, kind: str, source: models.Model, status: str = DeadlineStatus.MET) -> int:
     """Mark the open deadline of ``kind`` on ``source`` met or cancelled. Returns rows changed."""
     if status not in (DeadlineStatus.MET, DeadlineStatus.CANCELLED):
@@ -518,21 +553,12 @@ def record_email_failure(notification_id: int, error: BaseException) -> None:
 
 def digest_counts(user, *, now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
-    today_end = timezone.localtime(now).replace(hour=23, minute=59, second=59, microsecond=0)
-    open_ = deadlines_for(user).filter(status=DeadlineStatus.OPEN)
     return {
-        **open_.aggregate(
-            overdue=models.Count("pk", filter=Q(due_at__lt=now)),
-            today=models.Count("pk", filter=Q(due_at__gte=now, due_at__lte=today_end)),
-            week=models.Count(
-                "pk",
-                filter=Q(due_at__gt=today_end, due_at__lte=today_end + dt.timedelta(days=7)),
-            ),
-        ),
+        **open_counts(user, now),
         "missed": deadlines_for(user)
         .filter(status=DeadlineStatus.MISSED, closed_at__gte=now - dt.timedelta(days=1))
         .count(),
-        "unread": notifications_for(user).filter(read_at__isnull=True).count(),
+        "unread": unread_count(user),
     }
 
 
@@ -584,3 +610,141 @@ def send_daily_digests(*, now: dt.datetime | None = None) -> int:
             )
         sent += 1
     return sent
+
+
+# --- Time windows of the deadline lists ----------------------------------------------------------
+
+
+def window_bounds(now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime, dt.datetime]:
+    """(now, the end of today, the end of the seventh day after today), in local time."""
+    now = now or timezone.now()
+    today_end = timezone.localtime(now).replace(hour=23, minute=59, second=59, microsecond=999999)
+    return now, today_end, today_end + dt.timedelta(days=7)
+
+
+def in_window(queryset, name: str, now: dt.datetime | None = None):
+    """Open deadlines of ``queryset`` overdue, due today, or due from now to a week after today."""
+    now, today_end, week_end = window_bounds(now)
+    open_ = queryset.filter(status=DeadlineStatus.OPEN)
+    if name == "overdue":
+        return open_.filter(due_at__lt=now)
+    if name == "today":
+        return open_.filter(due_at__gte=now, due_at__lte=today_end)
+    if name == "week":
+        return open_.filter(due_at__gte=now, due_at__lte=week_end)
+    raise ValueError(f"Unknown window {name!r}.")
+
+
+def open_counts(user, now: dt.datetime | None = None) -> dict[str, int]:
+    """How many of the user's open deadlines are overdue, due today, and due later this week
+    (after today, within seven days): one query."""
+    now, today_end, week_end = window_bounds(now)
+    return (
+        deadlines_for(user)
+        .filter(status=DeadlineStatus.OPEN)
+        .aggregate(
+            overdue=models.Count("pk", filter=Q(due_at__lt=now)),
+            today=models.Count("pk", filter=Q(due_at__gte=now, due_at__lte=today_end)),
+            week=models.Count("pk", filter=Q(due_at__gt=today_end, due_at__lte=week_end)),
+        )
+    )
+
+
+# --- The task force's policies -------------------------------------------------------------------
+
+# A reminder at most a year (of 366 days) ahead, at most six of them per kind.
+MAX_OFFSET_MINUTES = 366 * DAY
+MAX_OFFSETS = 6
+MAX_WINDOW_HOURS = 366 * 24
+
+
+def _policy_errors(changes: dict) -> dict[str, str]:
+    errors = {}
+    if "offsets_minutes" in changes:
+        offsets = changes["offsets_minutes"]
+        if not isinstance(offsets, list | tuple) or not all(
+            isinstance(o, int) and not isinstance(o, bool) for o in offsets
+        ):
+            errors["offsets_minutes"] = "A list of whole numbers of minutes."
+        elif not offsets:
+            errors["offsets_minutes"] = "Remind at least once."
+        elif len(offsets) > MAX_OFFSETS:
+            errors["offsets_minutes"] = f"At most {MAX_OFFSETS} reminders."
+        elif any(o < 0 or o > MAX_OFFSET_MINUTES for o in offsets):
+            errors["offsets_minutes"] = f"Each between 0 and {MAX_OFFSET_MINUTES} minutes."
+        elif len(set(offsets)) != len(offsets):
+            errors["offsets_minutes"] = "Each reminder time once."
+    for field in ("window_hours", "urgent_window_hours"):
+        if field in changes:
+            value = changes[field]
+            if value is not None and (
+                not isinstance(value, int)
+                or isinstance(value, bool)
+                or not 1 <= value <= MAX_WINDOW_HOURS
+            ):
+                errors[field] = f"A whole number of hours from 1 to {MAX_WINDOW_HOURS}, or empty."
+    if "escalate" in changes and not isinstance(changes["escalate"], bool):
+        errors["escalate"] = "True or false."
+    return errors
+
+
+@transaction.atomic
+def set_policy(*, by, kind: str, **changes) -> Policy:
+    """A coordinator changes the task force's clock for one kind of deadline.
+
+    ``changes`` may name ``offsets_minutes``, ``window_hours``, ``urgent_window_hours`` (None
+    returns to the default) and ``escalate``. Bad input changes nothing. Open deadlines of the
+    kind are looked at again by the next scan when a new reminder comes earlier than planned.
+    """
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.db.models.functions import Least
+
+    from agencies.selectors import is_coordinator
+    from taskforce import audit
+    from taskforce.models import AuditAction
+
+    if not is_coordinator(by):
+        raise PermissionDenied("Only coordinators change the reminder policies.")
+    if kind not in DEFAULT_POLICIES:
+        raise ValidationError({"kind": "Unknown kind of deadline."})
+    unknown = set(changes) - {"offsets_minutes", "window_hours", "urgent_window_hours", "escalate"}
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "Not a policy setting."))
+    errors = _policy_errors(changes)
+    if errors:
+        raise ValidationError(errors)
+    before = policy_for(kind)
+    if not changes:
+        return before  # nothing to change, nothing to record
+    default = DEFAULT_POLICIES[kind]
+    row = ReminderPolicy.objects.select_for_update().filter(kind=kind).first()
+    if row is None:
+        row = ReminderPolicy(
+            kind=kind, offsets_minutes=list(default.offsets_minutes), escalate=default.escalate
+        )
+    if "offsets_minutes" in changes:
+        row.offsets_minutes = sorted(changes["offsets_minutes"], reverse=True)
+    for field in ("window_hours", "urgent_window_hours", "escalate"):
+        if field in changes:
+            setattr(row, field, changes[field])
+    row.save()
+    after = _policy_of(row)
+    earliest = max(after.offsets_minutes)
+    Deadline.objects.filter(
+        kind=kind, status=DeadlineStatus.OPEN, next_reminder_at__gt=timezone.now()
+    ).update(
+        next_reminder_at=Least(
+            "next_reminder_at", models.F("due_at") - dt.timedelta(minutes=earliest)
+        )
+    )
+    audit.record(
+        AuditAction.CHANGE,
+        user=by,
+        obj=row,
+        detail={
+            "kind": kind,
+            "before": dataclasses.asdict(before),
+            "after": dataclasses.asdict(after),
+        },
+    )
+    return after

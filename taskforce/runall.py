@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -66,6 +67,28 @@ def commands(port: str) -> dict[str, list[str]]:
     }
 
 
+def serving(port: str) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", int(port)), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def catch_up() -> None:
+    """Queue one reminder scan now. Beat's first tick comes only after REMINDER_SCAN_SECONDS;
+    what fell due while the system was stopped goes out at the start instead."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taskforce.settings")
+    try:
+        from taskforce.celery import app
+
+        app.send_task("taskforce.tasks.send_due_reminders")
+    except Exception as error:  # noqa: BLE001 - beat's next tick scans anyway
+        print(f"Could not queue the first reminder scan ({error}); beat will.", flush=True)
+    else:
+        print("Queued a reminder scan for what fell due while stopped.", flush=True)
+
+
 def main() -> int:
     port = os.environ.get("PORT", "8000")
     procs = {
@@ -88,6 +111,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     status = 0
+    caught_up = False
     while not stopping:
         for name, proc in procs.items():
             if proc.poll() is not None:
@@ -95,6 +119,11 @@ def main() -> int:
                 status = proc.returncode or 1
                 stopping = True
                 break
+        if not stopping and not caught_up and serving(port):
+            # All three are running and the site answers: the worker takes the scan from the
+            # broker as soon as it is ready.
+            catch_up()
+            caught_up = True
         time.sleep(0.5)
     for proc in procs.values():
         if proc.poll() is None:

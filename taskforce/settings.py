@@ -121,6 +121,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded mode has web, worker and beat writing to one file: wait, don't fail.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+    # Every transaction takes the write lock at its start, so it waits (the timeout above) for
+    # a worker's write instead of failing at once when it turns from reading to writing.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -265,6 +268,9 @@ SPECTACULAR_SETTINGS = {
         "ReliefStatusEnum": "victims.models.ReliefStatus",
         "ReliefKindEnum": "victims.models.ReliefKind",
         "NotificationKindEnum": "victims.models.NotificationKind",
+        "DeadlineKindEnum": "taskforce.models.DeadlineKind",
+        "DeadlineStatusEnum": "taskforce.models.DeadlineStatus",
+        "TaskforceNotificationKindEnum": "taskforce.models.NotificationKind",
         "RevocationMethodEnum": "victims.models.RevocationMethod",
         "NotificationMethodEnum": "victims.models.NotificationMethod",
         "DeclineReasonEnum": "victims.models.DeclineReason",
@@ -358,6 +364,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "protocols.tasks.expire_lapsed_mous",
         "schedule": 60 * 60,
         "options": {"expires": 30 * 60},
+    },
+    "check-ended-memberships": {
+        "task": "agencies.tasks.check_ended_memberships",
+        "schedule": crontab(minute=30, hour=DAILY_DIGEST_HOUR - 1),
+        "options": {"expires": 6 * 60 * 60},
     },
 }
 

@@ -11,7 +11,7 @@ from rest_framework.routers import DefaultRouter
 from agencies.api import AgencyViewSet, MembershipViewSet, register_community
 from cases import api as cases_api
 from protocols import api as protocols_api
-from taskforce import views
+from taskforce import deadline_api, deadline_views, views
 from taskforce.api import MeView
 from taskforce.health import healthz
 from victims import api as victims_api
@@ -24,6 +24,7 @@ cases_api.register(router)
 victims_api.register(router)
 protocols_api.register(router)
 register_community(router)
+deadline_api.register(router)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -43,6 +44,24 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", views.home, name="home"),
     path("audit/", views.audit_log, name="audit-log"),
+    path("deadlines/", deadline_views.deadline_list, name="deadlines"),
+    path("deadlines/week/", deadline_views.deadline_week, name="deadlines-week"),
+    path("notifications/", deadline_views.notification_list, name="notifications"),
+    path(
+        "notifications/<int:pk>/read/",
+        deadline_views.notification_read,
+        name="notifications-mark-read",
+    ),
+    path(
+        "notifications/read-all/",
+        deadline_views.notification_read_all,
+        name="notifications-mark-all-read",
+    ),
+    path(
+        "notifications/preferences/",
+        deadline_views.notification_preferences,
+        name="notifications-preferences",
+    ),
     path("agencies/", include("agencies.urls")),
     path("cases/", include("cases.urls")),
     path("victims/", include("victims.urls")),

@@ -14,6 +14,7 @@ from agencies.roles import ROLES_BY_DISCIPLINE, Discipline
 from agencies.selectors import agency_directory
 from cases.home import investigations_context, prosecution_context
 from taskforce.context_processors import memberships_in_force
+from taskforce.deadline_views import home_context as deadlines_context
 from taskforce.forms import AuditLogFilterForm
 from taskforce.models import AuditEvent
 from victims.home import services_context
@@ -69,7 +70,8 @@ def home(request):
     if not memberships:
         return render(request, "taskforce/no_membership.html")
     sections = home_sections(memberships)
-    context = {"sections": sections}
+    # Every role's home page opens with the deadlines panel.
+    context = {"sections": sections, **deadlines_context(request.user)}
     if "coordinator" in sections:
         context["agency_counts"], context["agency_total"] = _agency_counts(request.user)
     if "investigations" in sections:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, Language, ServiceType
 from cases.models import Case, CourtEvent
-from victims import services
+from victims import deadlines, services
 from victims.models import Consent, Referral, VictimWitness
 
 User = get_user_model()
@@ -151,8 +151,8 @@ def seed() -> int:
         by=advocate,
         body="Intake with an interpreter. Prefers a female advocate. Afraid of the employer.",
     )
-    # A live release to the district attorney (enrollment and services), and one to the police
-    # that she revoked by phone.
+    # A live release to the district attorney (enrollment and services) that runs out within
+    # two weeks, so its expiry reminder shows, and one to the police that she revoked by phone.
     services.record_consent(
         client=client,
         by=advocate,
@@ -161,7 +161,7 @@ def seed() -> int:
         purpose="Victim-witness coordination for the prosecution.",
         sharing_form="electronic",
         starts_on=today,
-        expires_on=today + dt.timedelta(days=180),
+        expires_on=today + dt.timedelta(days=10),
         signer_name="Mei Lin",
         signer_role="client",
         language=_language("zh"),
@@ -309,6 +309,8 @@ def seed() -> int:
         updated_at=sent_at,
         respond_by=sent_at + services.response_window(urgent=False, minor=True),
     )
+    # Its deadline follows the backdated dates: already past, so the first scan escalates it.
+    deadlines.sync_referral(Referral.objects.get(pk=overdue.pk))
     # A worker of the same crew went home before anyone answered: the sheriff withdrew it.
     tomas = services.record_victim(
         agency=dcso,
@@ -462,5 +464,6 @@ def seed() -> int:
         expires_on=starts_on + dt.timedelta(days=270),
         created_at=timezone.make_aware(dt.datetime.combine(starts_on, dt.time(10))),
     )
+    deadlines.sync_consent(Consent.objects.get(pk=lapsed.pk))
     services.expire_consents()
     return 6

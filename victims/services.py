@@ -686,6 +686,7 @@ def record_consent(
         obj=consent,
         detail={"recipient_id": recipient.pk, "items": consent.items},
     )
+    deadlines.sync_consent(consent)
     return consent
 
 
@@ -711,6 +712,7 @@ def revoke_consent(
     consent.revocation_method, consent.revocation_note = method, (note or "").strip()[:300]
     consent.save()
     access.revoke(obj=consent, agency=consent.recipient, reason="release revoked", by=by)
+    deadlines.sync_consent(consent)
     return consent
 
 
@@ -721,9 +723,22 @@ def expire_consents(*, today: dt.date | None = None) -> int:
     expired = Consent.objects.filter(expires_on__lt=today, consentgrant__isnull=False).distinct()
     count = 0
     for consent in expired.select_related("recipient"):
-        access.revoke(obj=consent, agency=consent.recipient, reason="release expired")
+        remove_expired_grant(consent)
         count += 1
     return count
+
+
+def remove_expired_grant(consent: Consent) -> int:
+    """Remove a lapsed release's grant to its recipient (audited) and close its expiry clock.
+
+    Run by the reminder scan when the release's expiry comes due, and by ``expire_consents``
+    as the hourly catch-up. Returns grant rows removed (0 when they were already gone).
+    """
+    removed = 0
+    if access.grants_on(consent).exists():
+        removed = access.revoke(obj=consent, agency=consent.recipient, reason="release expired")
+    clocks.close(kind=DeadlineKind.CONSENT_EXPIRY, source=consent)
+    return removed
 
 
 # --- services, needs, plans, notes ------------------------------------------------------------
@@ -984,6 +999,7 @@ def record_relief(
     relief.owner_agency = person.owner_agency
     _clean_relief(relief)
     relief.save()
+    deadlines.sync_relief(relief)
     audit.record(AuditAction.CREATE, user=by, obj=relief, detail={"kind": relief.kind})
     return relief
 
@@ -994,6 +1010,7 @@ def update_relief(*, relief: ImmigrationRelief, by, **fields) -> ImmigrationReli
     _apply(relief, fields, RELIEF_FIELDS)
     _clean_relief(relief)
     relief.save()
+    deadlines.sync_relief(relief)
     audit.record(AuditAction.CHANGE, user=by, obj=relief, detail={"fields": sorted(fields)})
     return relief
 

@@ -42,6 +42,7 @@ from taskforce import access
 from tests.access import (
     api_matrix,
     community_matrix,
+    deadlines_matrix,
     governance_matrix,
     victims_matrix,
     victims_pages_matrix,
@@ -99,7 +100,13 @@ def _unique(rows: list[Row]) -> list[Row]:
     return kept
 
 
-SECTIONS = (victims_matrix, victims_pages_matrix, governance_matrix, community_matrix)
+SECTIONS = (
+    victims_matrix,
+    victims_pages_matrix,
+    governance_matrix,
+    community_matrix,
+    deadlines_matrix,
+)
 API_ROWS = _unique([*api_matrix.API_ROWS, *(row for s in SECTIONS for row in s.API_ROWS)])
 ALL_PAGE_ROWS = _unique([*PAGE_ROWS, *(row for s in SECTIONS for row in s.PAGE_ROWS)])
 

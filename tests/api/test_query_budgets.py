@@ -731,3 +731,149 @@ class TestGovernanceBudgets:
         n, response, queries = count(governance_world.community_member, reverse("charter-list"))
         assert len(response.json()["goals"]) == MANY
         assert n <= CHARTER_BUDGET, queries
+
+
+# --- Deadlines, notifications, reminder policies, and their pages -----------------------------
+
+# Lists: the permission's membership check and the page (visibility is subqueries of it: one per
+# source model of the kinds registered). Details: the same, for one record. Notifications are
+# the caller's own (no access rule at all). Policies: membership check, the customized kinds,
+# the policy rows.
+DEADLINE_LIST_BUDGETS = {"deadline-list": 2, "notification-list": 2}
+DEADLINE_DETAIL_BUDGETS = {"deadline-detail": 2, "notification-detail": 2}
+DEADLINE_POLICY_BUDGET = 3
+# Pages: session and user, memberships in force, the unread badge, then the page's own reads:
+# the three sections and the later page (deadlines); the week's deadlines and court dates; the
+# notifications and the digest preference. Home: the panel's counts and soonest five, besides
+# the five reads of advocate_a's victim-services section.
+DEADLINE_PAGE_BUDGETS = {"deadlines": 8, "deadlines-week": 6, "notifications": 6, "home": 10}
+
+
+@pytest.fixture(scope="class")
+def deadline_world(django_db_setup, django_db_blocker):
+    """Fifty-five referrals from le_a to vsp_a, each with its open response deadline, the first
+    twenty accepted (their senders told: notifications for investigator_a); fifty-five more
+    notifications for investigator_a. Built once, rolled back after the class."""
+    from taskforce import deadlines
+    from taskforce.models import NotificationKind
+    from victims import services as victim_services
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            world = build_world()
+            shelter = ServiceType.objects.get(code="housing-emergency-shelter")
+            for n in range(MANY):
+                referral = victim_services.send_referral(
+                    from_agency=world.le_a, provider=world.vsp_a, by=world.investigator_a,
+                    services_requested=[shelter], shared_name=f"Person {n:03d}",
+                    urgency="urgent" if n % 3 == 0 else "routine",
+                )  # fmt: skip
+                if n < 20:
+                    victim_services.accept_referral(referral=referral, by=world.advocate_a)
+                deadlines.notify(
+                    user=world.investigator_a, kind=NotificationKind.REMINDER,
+                    title=f"Referral #{referral.pk}: due soon",
+                )  # fmt: skip
+            yield world
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def warm(user, url: str) -> None:
+    """One request first: the content types of the source models are cached per process after
+    it, as in any running server (the first request of a process pays once)."""
+    fresh(user).get(url)
+
+
+def test_deadline_list_budgets_respect_the_design_ceiling():
+    assert max(DEADLINE_LIST_BUDGETS.values()) <= DESIGN_LIST_CEILING
+
+
+class TestDeadlineBudgets:
+    @pytest.mark.parametrize(
+        ("route", "persona"),
+        [
+            ("deadline-list", "investigator_a"),  # the sender
+            ("deadline-list", "advocate_a"),  # the provider
+            ("notification-list", "investigator_a"),  # the recipient
+        ],
+    )
+    def test_list_budget(self, deadline_world, db, route, persona):
+        user = deadline_world.users[persona]
+        warm(user, reverse(route))
+        assert_flat(user, reverse(route), DEADLINE_LIST_BUDGETS[route])
+
+    def test_filtered_deadline_list_budget(self, deadline_world, db):
+        url = reverse("deadline-list")
+        user = deadline_world.advocate_a
+        warm(user, url)
+        small, _, _ = count(user, url, page_size=1, window="week", agency=deadline_world.vsp_a.pk)
+        large, response, queries = count(
+            user, url, page_size=50, window="week", agency=deadline_world.vsp_a.pk
+        )
+        assert len(response.json()["results"]) == MANY - 20  # the unanswered, all due within days
+        assert small == large <= DEADLINE_LIST_BUDGETS["deadline-list"], queries
+
+    @pytest.mark.parametrize("route", sorted(DEADLINE_DETAIL_BUDGETS))
+    def test_detail_budget(self, deadline_world, db, route):
+        user = deadline_world.investigator_a
+        listing = route.replace("-detail", "-list")
+        ids = [r["id"] for r in fresh(user).get(reverse(listing), {"page_size": 100})
+               .json()["results"]]  # fmt: skip
+        assert len(ids) >= 50
+        warm(user, reverse(route, kwargs={"pk": ids[0]}))
+        counts = []
+        for pk in (ids[0], ids[-1]):
+            n, _, queries = count(user, reverse(route, kwargs={"pk": pk}))
+            assert n <= DEADLINE_DETAIL_BUDGETS[route], queries
+            counts.append(n)
+        assert counts[0] == counts[1], counts
+
+    def test_policy_budget(self, deadline_world, db):
+        n, response, queries = count(
+            deadline_world.community_member, reverse("deadline-policy-list")
+        )
+        assert len(response.json()) == 13
+        assert n <= DEADLINE_POLICY_BUDGET, queries
+
+
+def page_queries(user, url: str) -> tuple[int, list[str]]:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    queries = data_queries(ctx)
+    return len(queries), queries
+
+
+@pytest.mark.parametrize("route", sorted(DEADLINE_PAGE_BUDGETS))
+def test_deadline_page_budgets_do_not_grow_with_the_rows(world, route):
+    """One referral, then fifty-five more (and as many notifications): the same count."""
+    from taskforce import deadlines
+    from taskforce.models import NotificationKind
+    from victims import services as victim_services
+
+    shelter = ServiceType.objects.get(code="housing-emergency-shelter")
+
+    def add(n: int) -> None:
+        victim_services.send_referral(
+            from_agency=world.le_a, provider=world.vsp_a, by=world.investigator_a,
+            services_requested=[shelter], urgency="urgent" if n % 2 else "routine",
+        )  # fmt: skip
+        deadlines.notify(user=world.advocate_a, kind=NotificationKind.REMINDER, title=f"#{n}")
+
+    add(0)
+    url = reverse(route)
+    page_queries(world.advocate_a, url)  # warm the per-process content-type cache
+    few, few_queries = page_queries(world.advocate_a, url)
+    for n in range(1, MANY + 1):
+        add(n)
+    many, many_queries = page_queries(world.advocate_a, url)
+    assert few == many, (few_queries, many_queries)
+    assert many <= DEADLINE_PAGE_BUDGETS[route], many_queries

@@ -100,7 +100,7 @@ def test_investigator_sees_own_home_and_not_an_inactive_agency(browser_page):
     expect(page.get_by_role("heading", name="My cases")).to_be_visible()
     expect(page.get_by_role("heading", name="Deadlines")).to_be_visible()
     expect(page.locator("#acting-as")).to_contain_text("Alpha City Police Department")
-    expect(page.locator("#notifications-badge")).to_have_text("0")
+    expect(page.locator("#notifications-badge .badge")).to_have_text(re.compile(r"^0 unread$"))
     expect(page.get_by_role("link", name="Audit log")).to_have_count(0)
 
     response = page.goto(f"/agencies/{world.community.pk}/")

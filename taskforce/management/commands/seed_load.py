@@ -1465,6 +1465,82 @@ def load_consents(load: Load) -> int:
     return len(created) + len(grants)
 
 
+def load_deadlines(load: Load) -> int:
+    """The deadlines the services would have opened for the load's records: the response to
+    each referral waiting for an answer, each court date (met once past) and the inactivity
+    clock of each case still open. Same titles and due times as the ``sync_*`` functions."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from taskforce import deadlines as clocks
+    from taskforce.models import Deadline, DeadlineKind, DeadlineStatus
+
+    now, policies = load.now, clocks.all_policies()
+    ours = {"owner_agency__name__startswith": LOAD_AGENCY_PREFIX}
+
+    def row(kind, model, source_id, due_at, agency_id, title, status=DeadlineStatus.OPEN):
+        offsets = [o for o in policies[kind].offsets_minutes if o >= 0]
+        is_open = status == DeadlineStatus.OPEN
+        return Deadline(
+            kind=kind,
+            source_type=ContentType.objects.get_for_model(model),
+            source_id=source_id,
+            status=status,
+            due_at=due_at,
+            owner_agency_id=agency_id,
+            title=title,
+            next_reminder_at=due_at - dt.timedelta(minutes=max(offsets, default=0))
+            if is_open
+            else None,
+            closed_at=None if is_open else due_at,
+        )
+
+    inactive_after = dt.timedelta(hours=policies[DeadlineKind.CASE_INACTIVITY].window_hours)
+    event_types = dict(CourtEventType.choices)
+
+    def deadlines():
+        referrals = Referral.objects.filter(status=ReferralStatus.SENT, **ours).values_list(
+            "pk", "respond_by", "provider_id"
+        )
+        for pk, respond_by, provider_id in referrals.iterator():
+            yield row(
+                DeadlineKind.REFERRAL_RESPONSE,
+                Referral,
+                pk,
+                respond_by,
+                provider_id,
+                f"Referral #{pk}: answer the referral",
+            )
+        events = CourtEvent.objects.filter(**ours).values_list(
+            "pk", "scheduled_at", "owner_agency_id", "event_type"
+        )
+        for pk, scheduled_at, agency_id, event_type in events.iterator():
+            yield row(
+                DeadlineKind.COURT_EVENT,
+                CourtEvent,
+                pk,
+                scheduled_at,
+                agency_id,
+                f"Court event #{pk}: {event_types[event_type].lower()}",
+                DeadlineStatus.OPEN if scheduled_at > now else DeadlineStatus.MET,
+            )
+        cases = (
+            Case.objects.filter(number__startswith=LOAD_CASE_PREFIX)
+            .exclude(status=CaseStatus.CLOSED)
+            .values_list("pk", "number", "last_activity_at", "owner_agency_id")
+        )
+        for pk, number, last_activity_at, agency_id in cases.iterator():
+            yield row(
+                DeadlineKind.CASE_INACTIVITY,
+                Case,
+                pk,
+                last_activity_at + inactive_after,
+                agency_id,
+                f"Case {number}: no recent activity",
+            )
+
+    return len(batched_create(Deadline, deadlines(), load.batch_size))
+
+
 STAGES: list[tuple[str, Callable[[Load], int]]] = [
     ("agencies", load_agencies),
     ("users", load_users),
@@ -1481,6 +1557,7 @@ STAGES: list[tuple[str, Callable[[Load], int]]] = [
     ("walk-in clients", load_walk_in_clients),
     ("client services", load_client_services),
     ("consents", load_consents),
+    ("deadlines", load_deadlines),
 ]
 
 

@@ -1,0 +1,235 @@
+"""Browser pages of deadlines and notifications, and the deadlines panel of every home page.
+
+Deadlines come only from ``taskforce.deadlines.deadlines_for`` (visibility follows the source
+record); court dates on the week view from ``cases.selectors.court_calendar``; notifications are
+the signed-in user's own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.timesince import timesince, timeuntil
+from django.views.decorators.http import require_POST
+
+from agencies.views import member_required
+from cases import selectors as case_selectors
+from cases.home import week_start
+from taskforce import deadlines
+from taskforce.context_processors import memberships_in_force
+from taskforce.deadline_api import deadline_url
+from taskforce.deadline_forms import (
+    DeadlineFilterForm,
+    DigestPreferenceForm,
+    NotificationFilterForm,
+    WeekForm,
+)
+from taskforce.models import Deadline, DeadlineKind, DeadlineStatus, NotificationPreference
+from taskforce.pages import WindowPage
+
+# Each section of /deadlines/ shows this many, soonest first; "Later" is paged.
+SECTION_LIMIT = 50
+LATER_PAGE_SIZE = 25
+HOME_SOONEST = 5
+NOTIFICATIONS_PAGE_SIZE = 25
+
+
+def _relative(due: dt.datetime, now: dt.datetime) -> str:
+    if due < now:
+        return f"{timesince(due, now, depth=1)} overdue"
+    return f"in {timeuntil(due, now, depth=1)}"
+
+
+def _decorate(rows, now: dt.datetime) -> list[Deadline]:
+    """The source page's link and the relative due time, worked out once per row."""
+    rows = list(rows)
+    for deadline in rows:
+        deadline.link = deadline_url(deadline)
+        deadline.relative = _relative(deadline.due_at, now)
+    return rows
+
+
+def _visible(user):
+    return deadlines.deadlines_for(user, Deadline.objects.select_related("owner_agency"))
+
+
+# --- /deadlines/ -------------------------------------------------------------------------------
+
+
+@member_required
+def deadline_list(request):
+    """The user's open deadlines: overdue, today, this week, and later (paged)."""
+    agencies = []
+    for membership in memberships_in_force(request):
+        if membership.agency not in agencies:
+            agencies.append(membership.agency)
+    form = DeadlineFilterForm(request.GET or None, agencies=agencies)
+    rows = _visible(request.user).filter(status=DeadlineStatus.OPEN)
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data["agency"]:
+            rows = rows.filter(owner_agency_id=form.cleaned_data["agency"])
+        if form.cleaned_data["kind"]:
+            rows = rows.filter(kind=form.cleaned_data["kind"])
+    elif form.is_bound:
+        rows = rows.none()
+    now, today_end, week_end = deadlines.window_bounds()
+    sections = []
+    for key, title, section_rows in (
+        ("overdue", "Overdue", rows.filter(due_at__lt=now)),
+        ("today", "Due today", rows.filter(due_at__gte=now, due_at__lte=today_end)),
+        ("week", "This week", rows.filter(due_at__gt=today_end, due_at__lte=week_end)),
+    ):
+        found = _decorate(section_rows.order_by("due_at", "id")[: SECTION_LIMIT + 1], now)
+        sections.append(
+            {
+                "key": key,
+                "title": title,
+                "rows": found[:SECTION_LIMIT],
+                "more": len(found) > SECTION_LIMIT,
+            }
+        )
+    later = WindowPage(
+        rows.filter(due_at__gt=week_end).order_by("due_at", "id"),
+        request.GET.get("page"),
+        LATER_PAGE_SIZE,
+    )
+    later.object_list = _decorate(later.object_list, now)
+    context = {
+        "form": form,
+        "sections": sections,
+        "later": later,
+        "show_later": later.number > 1,
+        "now": now,
+    }
+    return render(request, "taskforce/deadlines/list.html", context)
+
+
+# --- /deadlines/week/ --------------------------------------------------------------------------
+
+
+@member_required
+def deadline_week(request):
+    """Seven columns, Monday to Sunday: the deadlines and court dates the user may see."""
+    this_week = week_start(timezone.localdate())
+    form = WeekForm(request.GET)
+    monday = this_week
+    if form.is_valid():
+        monday = form.cleaned_data["start"] or this_week
+    else:
+        messages.warning(request, "That is not a date (YYYY-MM-DD): showing this week instead.")
+    begin = timezone.make_aware(dt.datetime.combine(monday, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(monday + dt.timedelta(days=7), dt.time.min))
+    now = timezone.now()
+    # Court dates come from the court calendar below; their own clocks would show them twice.
+    week_deadlines = _decorate(
+        _visible(request.user)
+        .filter(due_at__gte=begin, due_at__lt=end)
+        .exclude(kind=DeadlineKind.COURT_EVENT)
+        .order_by("due_at", "id"),
+        now,
+    )
+    events = list(case_selectors.court_calendar(request.user, start=monday, days=7))
+    days = {monday + dt.timedelta(days=n): {"deadlines": [], "events": []} for n in range(7)}
+    for deadline in week_deadlines:
+        days[timezone.localtime(deadline.due_at).date()]["deadlines"].append(deadline)
+    for event in events:
+        days[timezone.localtime(event.scheduled_at).date()]["events"].append(event)
+    context = {
+        "monday": monday,
+        "sunday": monday + dt.timedelta(days=6),
+        "days": list(days.items()),
+        "today": timezone.localdate(),
+        "previous_week": monday - dt.timedelta(days=7),
+        "next_week": monday + dt.timedelta(days=7),
+        "this_week": this_week,
+    }
+    return render(request, "taskforce/deadlines/week.html", context)
+
+
+# --- /notifications/ ---------------------------------------------------------------------------
+
+
+@member_required
+def notification_list(request):
+    form = NotificationFilterForm(request.GET or None)
+    rows = deadlines.notifications_for(request.user).order_by("-created_at", "-id")
+    show, kind = "all", ""
+    if form.is_bound and form.is_valid():
+        show = form.cleaned_data["show"] or "all"
+        kind = form.cleaned_data["kind"]
+    if show == "unread":
+        rows = rows.filter(read_at__isnull=True)
+    if kind:
+        rows = rows.filter(kind=kind)
+    preference = NotificationPreference.objects.filter(user=request.user).first()
+    digest = preference.daily_digest if preference else True
+    context = {
+        "form": form,
+        "page": WindowPage(rows, request.GET.get("page"), NOTIFICATIONS_PAGE_SIZE),
+        "digest_form": DigestPreferenceForm(initial={"daily_digest": digest}),
+        "daily_digest": digest,
+        "back": request.get_full_path(),
+    }
+    return render(request, "taskforce/notifications/list.html", context)
+
+
+def _back(request):
+    """Back to the list the user came from (a path of this site), else the notifications."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(reverse("notifications"))
+
+
+@require_POST
+@member_required
+def notification_read(request, pk: int):
+    if not deadlines.notifications_for(request.user).filter(pk=pk).exists():
+        raise Http404("No such notification.")
+    deadlines.mark_read(user=request.user, ids=[pk])
+    return _back(request)
+
+
+@require_POST
+@member_required
+def notification_read_all(request):
+    marked = deadlines.mark_read(user=request.user)
+    messages.success(request, f"Marked {marked} notification{'s' if marked != 1 else ''} read.")
+    return _back(request)
+
+
+@require_POST
+@member_required
+def notification_preferences(request):
+    form = DigestPreferenceForm(request.POST)
+    form.is_valid()  # a checkbox: absent means off, never an error
+    enabled = bool(form.cleaned_data.get("daily_digest"))
+    deadlines.set_daily_digest(user=request.user, enabled=enabled)
+    messages.success(
+        request,
+        "You will get the daily deadline email."
+        if enabled
+        else "You will no longer get the daily deadline email.",
+    )
+    return _back(request)
+
+
+# --- The home page's panel ---------------------------------------------------------------------
+
+
+def home_context(user) -> dict:
+    """Counts of overdue, today and this week, and the five soonest open deadlines."""
+    now = timezone.now()
+    soonest = _decorate(
+        _visible(user).filter(status=DeadlineStatus.OPEN).order_by("due_at", "id")[:HOME_SOONEST],
+        now,
+    )
+    return {"home_deadline_counts": deadlines.open_counts(user, now), "home_deadlines": soonest}
