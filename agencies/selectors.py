@@ -29,6 +29,13 @@ def active_memberships(user) -> QuerySet[Membership]:
     return Membership.objects.active().filter(user_id=user.pk)
 
 
+def membership_in(user, agency, roles) -> Membership | None:
+    """The user's membership in force in ``agency`` in one of ``roles``, if any."""
+    return (
+        Membership.objects.active().filter(user=user, agency=agency, role__in=list(roles)).first()
+    )
+
+
 def is_member(user) -> bool:
     """Holds a membership in force (remembered on the user object for the request)."""
     cached = getattr(user, "_is_member", None)

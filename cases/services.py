@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, Membership
 from agencies.roles import COMPARTMENT_ROLES, Compartment, Discipline, Role
+from agencies.selectors import membership_in
 from cases import deadlines, normalize
 from cases.models import (
     Case,
@@ -40,6 +41,7 @@ from cases.models import (
 from taskforce import access, audit
 from taskforce.errors import InvalidTransition
 from taskforce.models import AuditAction
+from taskforce.services import not_future
 
 NOTE_EDIT_WINDOW = dt.timedelta(minutes=15)
 
@@ -69,29 +71,6 @@ CASE_FIELDS = (
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _require_change(by, obj) -> None:
-    """The acting person must be able to change ``obj``: 404 if they cannot even see it.
-
-    ``by=None`` is the system itself (seeding, scheduled jobs), never a request.
-    """
-    if by is None:
-        return
-    access.get_visible(
-        by, type(obj)._default_manager.all(), pk=obj.pk, action="change", audit_read=False
-    )
-
-
-def _membership_in(user, agency: Agency, roles: Iterable[str]) -> Membership | None:
-    return (
-        Membership.objects.active().filter(user=user, agency=agency, role__in=list(roles)).first()
-    )
-
-
-def _not_future(value, field: str) -> None:
-    if value and value > timezone.localdate():
-        raise ValidationError({field: "This date cannot be in the future."})
-
-
 def _touch(case: Case) -> None:
     """Record activity on the case, which restarts its inactivity clock."""
     now = timezone.now()
@@ -102,8 +81,8 @@ def _touch(case: Case) -> None:
 
 def _require_lead(by, case: Case, action: str) -> None:
     """Steps that only the lead agency takes (status, sharing, referral): 403 otherwise."""
-    _require_change(by, case)
-    if by is not None and not _membership_in(
+    access.require(by, case)
+    if by is not None and not membership_in(
         by, case.owner_agency, [Role.INVESTIGATOR, Role.LE_SUPERVISOR]
     ):
         raise PermissionDenied(f"Only the lead agency {action}.")
@@ -151,12 +130,12 @@ def open_case(
     """A law-enforcement investigator or supervisor opens a case for their own agency."""
     if agency.discipline != Discipline.LAW_ENFORCEMENT:
         raise ValidationError({"agency": "Cases are opened by law-enforcement agencies."})
-    if by is not None and not _membership_in(
+    if by is not None and not membership_in(
         by, agency, COMPARTMENT_ROLES[Compartment.INVESTIGATIVE][1]
     ):
         raise PermissionDenied("Only this agency's investigators and supervisors open cases.")
     opened_on = opened_on or timezone.localdate()
-    _not_future(opened_on, "opened_on")
+    not_future(opened_on, "opened_on")
     case = Case(
         owner_agency=agency,
         title=title,
@@ -205,7 +184,7 @@ def _set_investigators(case: Case, users: Iterable) -> None:
 @transaction.atomic
 def update_case(*, case: Case, by, assigned_investigators=None, **fields) -> Case:
     """Edit a case's facts (not its status: that moves only through the transitions)."""
-    _require_change(by, case)
+    access.require(by, case)
     if case.status == CaseStatus.CLOSED:
         raise InvalidTransition("A closed case is reopened before it is edited.")
     changed = [f for f in CASE_FIELDS if f in fields]
@@ -242,7 +221,7 @@ def close_case(
     if not (reason or "").strip():
         raise ValidationError({"reason": "Closing a case needs a reason."})
     closed_on = closed_on or timezone.localdate()
-    _not_future(closed_on, "closed_on")
+    not_future(closed_on, "closed_on")
     if closed_on < case.opened_on:
         raise ValidationError({"closed_on": "A case cannot close before it opened."})
     _move(case, CaseStatus.CLOSED)
@@ -349,8 +328,8 @@ SUBJECT_FIELDS = (
 
 
 def _clean_subject(subject: Subject) -> None:
-    _not_future(subject.date_of_birth, "date_of_birth")
-    _not_future(subject.arrest_date, "arrest_date")
+    not_future(subject.date_of_birth, "date_of_birth")
+    not_future(subject.arrest_date, "arrest_date")
     if not isinstance(subject.aliases, list) or not all(
         isinstance(a, str) for a in subject.aliases
     ):
@@ -362,7 +341,7 @@ def _clean_subject(subject: Subject) -> None:
 
 @transaction.atomic
 def add_subject(*, case: Case, by, **fields) -> Subject:
-    _require_change(by, case)
+    access.require(by, case)
     subject = Subject(case=case, owner_agency_id=case.owner_agency_id)
     for field in SUBJECT_FIELDS:
         if field in fields:
@@ -377,7 +356,7 @@ def add_subject(*, case: Case, by, **fields) -> Subject:
 
 @transaction.atomic
 def update_subject(*, subject: Subject, by, **fields) -> Subject:
-    _require_change(by, subject)
+    access.require(by, subject)
     changed = [f for f in SUBJECT_FIELDS if f in fields]
     for field in changed:
         setattr(subject, field, fields[field])
@@ -414,7 +393,7 @@ def _sync_person_identifier(subject: Subject, by) -> None:
 
 @transaction.atomic
 def add_identifier(*, case: Case, by, kind: str, value: str, subject: Subject | None = None):
-    _require_change(by, case)
+    access.require(by, case)
     if kind == IdentifierKind.PERSON or kind not in IdentifierKind.values:
         raise ValidationError(
             {
@@ -509,7 +488,7 @@ def acknowledge_hit(*, hit: DeconflictionHit, by) -> DeconflictionHit:
 def add_note(
     *, case: Case, by, note_type: str, body: str, for_prosecution: bool = False
 ) -> CaseNote:
-    _require_change(by, case)
+    access.require(by, case)
     note = CaseNote(
         case=case,
         owner_agency_id=case.owner_agency_id,
@@ -529,7 +508,7 @@ def add_note(
 @transaction.atomic
 def edit_note(*, note: CaseNote, by, body: str | None = None, note_type: str | None = None):
     """Only the author, and only within the edit window; after it, add a correction."""
-    _require_change(by, note)
+    access.require(by, note)
     if note.author_id != by.pk:
         raise PermissionDenied("Only the note's author edits it.")
     if timezone.now() > note.editable_until:
@@ -547,7 +526,7 @@ def edit_note(*, note: CaseNote, by, body: str | None = None, note_type: str | N
 @transaction.atomic
 def correct_note(*, note: CaseNote, by, body: str) -> CaseNote:
     """Append a correction to a note; the original stays as it was."""
-    _require_change(by, note)
+    access.require(by, note)
     correction = add_note(
         case=note.case,
         by=by,
@@ -562,7 +541,7 @@ def correct_note(*, note: CaseNote, by, body: str) -> CaseNote:
 
 @transaction.atomic
 def mark_note_for_prosecution(*, note: CaseNote, by, for_prosecution: bool = True) -> CaseNote:
-    _require_change(by, note)
+    access.require(by, note)
     _require_lead(by, note.case, "chooses what the prosecutor sees")
     note.for_prosecution = for_prosecution
     note.save(update_fields=["for_prosecution", "updated_at"])
@@ -591,7 +570,7 @@ def _clean_operation(operation: Operation) -> None:
 
 @transaction.atomic
 def plan_operation(*, case: Case, by, **fields) -> Operation:
-    _require_change(by, case)
+    access.require(by, case)
     operation = Operation(case=case, owner_agency_id=case.owner_agency_id)
     for field in OPERATION_FIELDS:
         if field in fields:
@@ -605,7 +584,7 @@ def plan_operation(*, case: Case, by, **fields) -> Operation:
 
 @transaction.atomic
 def update_operation(*, operation: Operation, by, **fields) -> Operation:
-    _require_change(by, operation)
+    access.require(by, operation)
     changed = [f for f in OPERATION_FIELDS if f in fields]
     for field in changed:
         setattr(operation, field, fields[field])
@@ -632,7 +611,7 @@ def send_pre_operation_notice(
     """Tell a service provider what the protocol allows, and nothing else of the case."""
     from cases.models import Gender
 
-    _require_change(by, operation)
+    access.require(by, operation)
     if provider.discipline != Discipline.VICTIM_SERVICES or not provider.active:
         raise ValidationError({"provider": "Notices go to an active victim service provider."})
     if window_ends <= window_starts:
@@ -700,7 +679,7 @@ def refer_for_prosecution(
 
 def _decide(referral: ProsecutionReferral, by) -> None:
     access.get_visible(by, ProsecutionReferral, pk=referral.pk, audit_read=False)
-    if not _membership_in(by, referral.office, PROSECUTION_ROLES):
+    if not membership_in(by, referral.office, PROSECUTION_ROLES):
         raise PermissionDenied("Only the receiving office decides on a referral.")
     if referral.status != ProsecutionReferralStatus.PENDING:
         raise InvalidTransition(
@@ -719,7 +698,7 @@ def accept_prosecution_referral(
 ) -> Prosecution:
     _decide(referral, by)
     lead = lead_prosecutor or by
-    if not _membership_in(lead, referral.office, [Role.PROSECUTOR]):
+    if not membership_in(lead, referral.office, [Role.PROSECUTOR]):
         raise ValidationError(
             {"lead_prosecutor": "The lead prosecutor is a prosecutor of the office."}
         )
@@ -759,7 +738,7 @@ def decline_prosecution_referral(
 
 @transaction.atomic
 def withdraw_prosecution_referral(*, referral: ProsecutionReferral, by) -> ProsecutionReferral:
-    _require_change(by, referral)
+    access.require(by, referral)
     if referral.status != ProsecutionReferralStatus.PENDING:
         raise InvalidTransition(
             f"This referral is already {referral.get_status_display().lower()}."
@@ -807,8 +786,8 @@ CHARGE_FIELDS = (
 
 
 def _clean_charge(charge: Charge) -> None:
-    _not_future(charge.charged_on, "charged_on")
-    _not_future(charge.disposition_on, "disposition_on")
+    not_future(charge.charged_on, "charged_on")
+    not_future(charge.disposition_on, "disposition_on")
     if charge.disposition != Disposition.PENDING and not charge.disposition_on:
         raise ValidationError({"disposition_on": "A disposition needs its date."})
     if charge.disposition_on and charge.charged_on and charge.disposition_on < charge.charged_on:
@@ -820,7 +799,7 @@ def _clean_charge(charge: Charge) -> None:
 
 @transaction.atomic
 def add_charge(*, prosecution: Prosecution, by, subject: Subject, statute: Statute, **fields):
-    _require_change(by, prosecution)
+    access.require(by, prosecution)
     if subject.case_id != prosecution.case_id:
         raise ValidationError({"subject": "The subject is not on this prosecution's case."})
     charge = Charge(
@@ -845,7 +824,7 @@ def add_charge(*, prosecution: Prosecution, by, subject: Subject, statute: Statu
 
 @transaction.atomic
 def update_charge(*, charge: Charge, by, **fields) -> Charge:
-    _require_change(by, charge)
+    access.require(by, charge)
     changed = [f for f in CHARGE_FIELDS if f in fields]
     for field in changed:
         setattr(charge, field, fields[field])
@@ -859,7 +838,7 @@ def update_charge(*, charge: Charge, by, **fields) -> Charge:
 def schedule_court_event(
     *, prosecution: Prosecution, by, event_type: str, scheduled_at: dt.datetime, court: str
 ) -> CourtEvent:
-    _require_change(by, prosecution)
+    access.require(by, prosecution)
     event = CourtEvent(
         prosecution=prosecution,
         owner_agency_id=prosecution.owner_agency_id,
@@ -877,7 +856,7 @@ def schedule_court_event(
 
 @transaction.atomic
 def update_court_event(*, event: CourtEvent, by, **fields) -> CourtEvent:
-    _require_change(by, event)
+    access.require(by, event)
     changed = [f for f in ("event_type", "scheduled_at", "court", "outcome") if f in fields]
     for field in changed:
         setattr(event, field, fields[field])
@@ -890,7 +869,7 @@ def update_court_event(*, event: CourtEvent, by, **fields) -> CourtEvent:
 
 @transaction.atomic
 def add_prosecutor_note(*, prosecution: Prosecution, by, body: str) -> ProsecutorNote:
-    _require_change(by, prosecution)
+    access.require(by, prosecution)
     note = ProsecutorNote(
         prosecution=prosecution,
         owner_agency_id=prosecution.owner_agency_id,

@@ -203,6 +203,15 @@ def get_visible(
     return obj
 
 
+def require(by, obj: CompartmentedModel, action: Action = "change") -> None:
+    """For services: the acting person must be able to ``action`` ``obj`` (404 if they cannot
+    see it, 403 if they see it but may not change it). ``by=None`` is the system itself
+    (seeding, scheduled jobs), never a request."""
+    if by is None:
+        return
+    get_visible(by, type(obj)._default_manager.all(), pk=obj.pk, action=action, audit_read=False)
+
+
 # --- Grants -----------------------------------------------------------------------------------
 
 

@@ -19,11 +19,13 @@ from django.utils import timezone
 
 from agencies.models import Agency, Membership, ServiceType
 from agencies.roles import Compartment, Discipline, JurisdictionLevel, Role, roles_that_may
+from agencies.selectors import membership_in
 from cases.models import Case, CourtEvent
 from taskforce import access, audit
 from taskforce import deadlines as clocks
 from taskforce.errors import InvalidTransition
 from taskforce.models import AuditAction, DeadlineKind
+from taskforce.services import not_future
 from victims import deadlines
 from victims.models import (
     MINOR_AGE,
@@ -102,35 +104,9 @@ VICTIM_WITNESS_STAFF = (Role.VICTIM_WITNESS_COORDINATOR, Role.PROSECUTOR)
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _require_change(by, obj) -> None:
-    """404 if ``by`` cannot see ``obj``, 403 if they see it but may not change it."""
-    if by is None:
-        return
-    access.get_visible(
-        by, type(obj)._default_manager.all(), pk=obj.pk, action="change", audit_read=False
-    )
-
-
-def _require_view(by, obj) -> None:
-    if by is None:
-        return
-    access.get_visible(by, type(obj)._default_manager.all(), pk=obj.pk, audit_read=False)
-
-
-def _membership_in(user, agency: Agency, roles: Iterable[str]) -> Membership | None:
-    return (
-        Membership.objects.active().filter(user=user, agency=agency, role__in=list(roles)).first()
-    )
-
-
 def _require_member(by, agency: Agency, roles: Iterable[str], what: str) -> None:
-    if by is not None and not _membership_in(by, agency, roles):
+    if by is not None and not membership_in(by, agency, roles):
         raise PermissionDenied(what)
-
-
-def _not_future(value, field: str) -> None:
-    if value and value > timezone.localdate():
-        raise ValidationError({field: "This date cannot be in the future."})
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -252,7 +228,7 @@ def record_victim(*, agency: Agency, by, cases=(), **fields) -> VictimWitness:
 
 @transaction.atomic
 def update_victim(*, victim: VictimWitness, by, cases=None, **fields) -> VictimWitness:
-    _require_change(by, victim)
+    access.require(by, victim)
     fields.pop("is_minor", None)
     fields.pop("age_at_identification", None)
     _apply(victim, fields, PROFILE_FIELDS)
@@ -270,7 +246,7 @@ def update_victim(*, victim: VictimWitness, by, cases=None, **fields) -> VictimW
 
 
 def _require_owner_member(by, obj, what: str) -> None:
-    _require_change(by, obj)
+    access.require(by, obj)
     _require_member(by, obj.owner_agency, roles_that_may(obj.compartment, "change"), what)
 
 
@@ -305,7 +281,7 @@ def unshare_victim(*, victim: VictimWitness, agency: Agency, by, reason: str = "
 
 
 def _clean_case_manager(client: Client) -> None:
-    if client.case_manager_id and not _membership_in(
+    if client.case_manager_id and not membership_in(
         client.case_manager, client.owner_agency, VSP_ROLES
     ):
         raise ValidationError({"case_manager": "The case manager works for the provider."})
@@ -330,7 +306,7 @@ def record_client(*, agency: Agency, by, **fields) -> Client:
 
 @transaction.atomic
 def update_client(*, client: Client, by, **fields) -> Client:
-    _require_change(by, client)
+    access.require(by, client)
     fields.pop("is_minor", None)
     fields.pop("age_at_identification", None)
     _apply(client, fields, CLIENT_FIELDS)
@@ -344,7 +320,7 @@ def update_client(*, client: Client, by, **fields) -> Client:
 
 @transaction.atomic
 def exit_client(*, client: Client, by, exited_on: dt.date, exit_reason: str) -> Client:
-    _require_change(by, client)
+    access.require(by, client)
     if client.status == ClientStatus.EXITED:
         raise InvalidTransition("This client has already exited services.")
     if exit_reason not in ExitReason.values:
@@ -400,7 +376,7 @@ def send_referral(
     if victim is not None:
         if victim.owner_agency_id != from_agency.pk:
             raise ValidationError({"victim": "Refer only your own agency's victim record."})
-        _require_view(by, victim)
+        access.require(by, victim, "view")
     if urgency not in Urgency.values:
         raise ValidationError({"urgency": "Choose routine or urgent."})
     if shared_age is not None and not 0 <= shared_age <= 120:
@@ -442,14 +418,14 @@ def send_referral(
 
 
 def _provider_side(referral: Referral, by) -> None:
-    _require_change(by, referral)
+    access.require(by, referral)
     _require_member(
         by, referral.provider, VSP_ROLES, "Only the receiving provider answers a referral."
     )
 
 
 def _sender_side(referral: Referral, by) -> None:
-    _require_change(by, referral)
+    access.require(by, referral)
     _require_member(
         by,
         referral.owner_agency,
@@ -643,7 +619,7 @@ def record_consent(
 ) -> Consent:
     """A signed release: the recipient sees exactly these items of this client while it is live."""
     client = Client.objects.select_for_update().get(pk=client.pk)
-    _require_change(by, client)
+    access.require(by, client)
     _require_member(by, client.owner_agency, VSP_ROLES, "Only the provider records a release.")
     if not recipient.active or recipient.pk == client.owner_agency_id:
         raise ValidationError({"recipient": "Release to another active member agency."})
@@ -696,7 +672,7 @@ def revoke_consent(
 ) -> Consent:
     """Revocation is effective at once, even when given orally; record when and how."""
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
-    _require_change(by, consent)
+    access.require(by, consent)
     _require_member(by, consent.owner_agency, VSP_ROLES, "Only the provider revokes a release.")
     if consent.revoked_at:
         raise InvalidTransition("This release is already revoked.")
@@ -746,7 +722,7 @@ def remove_expired_grant(consent: Consent) -> int:
 
 def _clean_service(service: ServiceRecord) -> None:
     errors = {}
-    _not_future(service.started_on, "started_on")
+    not_future(service.started_on, "started_on")
     if service.ended_on:
         if service.ended_on < service.started_on:
             errors["ended_on"] = "A service cannot end before it starts."
@@ -778,7 +754,7 @@ SERVICE_FIELDS = (
 
 @transaction.atomic
 def record_service(*, client: Client, by, **fields) -> ServiceRecord:
-    _require_change(by, client)
+    access.require(by, client)
     service = ServiceRecord(client=client, owner_agency_id=client.owner_agency_id, recorded_by=by)
     fields.setdefault("status", ServiceStatus.IN_PROGRESS)
     _apply(service, fields, SERVICE_FIELDS)
@@ -798,7 +774,7 @@ def record_service(*, client: Client, by, **fields) -> ServiceRecord:
 
 @transaction.atomic
 def update_service(*, service: ServiceRecord, by, **fields) -> ServiceRecord:
-    _require_change(by, service)
+    access.require(by, service)
     _apply(service, fields, SERVICE_FIELDS)
     _clean_service(service)
     service.save()
@@ -808,8 +784,8 @@ def update_service(*, service: ServiceRecord, by, **fields) -> ServiceRecord:
 
 @transaction.atomic
 def assess_needs(*, client: Client, by, assessed_on: dt.date, needs, summary: str = ""):
-    _require_change(by, client)
-    _not_future(assessed_on, "assessed_on")
+    access.require(by, client)
+    not_future(assessed_on, "assessed_on")
     needs = list(needs or [])
     if not needs:
         raise ValidationError({"needs": "Choose at least one need."})
@@ -830,7 +806,7 @@ def write_service_plan(
     *, client: Client, by, starts_on: dt.date, review_on: dt.date, goals: str
 ) -> ServicePlan:
     """A new plan; the client's previous active plan is superseded (kept, not deleted)."""
-    _require_change(by, client)
+    access.require(by, client)
     if not (goals or "").strip():
         raise ValidationError({"goals": "Write the goals agreed with the client."})
     if review_on < starts_on:
@@ -852,7 +828,7 @@ def write_service_plan(
 
 @transaction.atomic
 def complete_service_plan(*, plan: ServicePlan, by) -> ServicePlan:
-    _require_change(by, plan)
+    access.require(by, plan)
     if plan.status != PlanStatus.ACTIVE:
         raise InvalidTransition(f"This plan is {plan.get_status_display().lower()}.")
     plan.status = PlanStatus.COMPLETED
@@ -863,7 +839,7 @@ def complete_service_plan(*, plan: ServicePlan, by) -> ServicePlan:
 
 @transaction.atomic
 def add_client_note(*, client: Client, by, body: str) -> ClientNote:
-    _require_change(by, client)
+    access.require(by, client)
     if not (body or "").strip():
         raise ValidationError({"body": "A note cannot be empty."})
     note = ClientNote.objects.create(
@@ -876,7 +852,7 @@ def add_client_note(*, client: Client, by, body: str) -> ClientNote:
 @transaction.atomic
 def correct_client_note(*, note: ClientNote, by, body: str) -> ClientNote:
     """Notes are never edited: a correction is appended and the original kept."""
-    _require_change(by, note)
+    access.require(by, note)
     if by is not None and note.author_id != by.pk:
         raise PermissionDenied("Only the author corrects a note.")
     if not (body or "").strip():
@@ -975,7 +951,7 @@ def record_relief(
     if (victim is None) == (client is None):
         raise ValidationError({"victim": "Record relief for one victim record or one client."})
     person = victim or client
-    _require_change(by, person)
+    access.require(by, person)
     if by is not None and not (
         Membership.objects.active()
         .filter(
@@ -1006,7 +982,7 @@ def record_relief(
 
 @transaction.atomic
 def update_relief(*, relief: ImmigrationRelief, by, **fields) -> ImmigrationRelief:
-    _require_change(by, relief)
+    access.require(by, relief)
     _apply(relief, fields, RELIEF_FIELDS)
     _clean_relief(relief)
     relief.save()
@@ -1059,7 +1035,7 @@ def log_victim_notification(
     notes: str = "",
 ) -> VictimNotification:
     """The prosecution's victim-witness staff log each notification and rights advisement."""
-    _require_view(by, victim)
+    access.require(by, victim, "view")
     membership = (
         Membership.objects.active()
         .filter(
@@ -1086,7 +1062,7 @@ def log_victim_notification(
     if errors:
         raise ValidationError(errors)
     if court_event is not None:
-        _require_view(by, court_event)
+        access.require(by, court_event, "view")
     notification = VictimNotification.objects.create(
         victim=victim,
         owner_agency=membership.agency,
