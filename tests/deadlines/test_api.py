@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.models import ServiceType
 from agencies.services import register_partner_application
 from taskforce import deadlines
 from taskforce.models import (
@@ -20,23 +19,12 @@ from taskforce.models import (
     NotificationKind,
     ReminderPolicy,
 )
+from tests.deadlines.helpers import send
 from victims import services
 
 LIST = reverse("deadline-list")
 NOTIFICATIONS = reverse("notification-list")
 POLICIES = reverse("deadline-policy-list")
-
-
-def send(world, provider=None, **over):
-    kwargs = {
-        "from_agency": world.le_a,
-        "provider": provider or world.vsp_a,
-        "by": world.investigator_a,
-        "services_requested": [ServiceType.objects.get(code="housing-emergency-shelter")],
-        "shared_age": 30,
-    }
-    kwargs.update(over)
-    return services.send_referral(**kwargs)
 
 
 def detail(deadline) -> str:

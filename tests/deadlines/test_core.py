@@ -9,7 +9,6 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from agencies.models import ServiceType
 from taskforce import deadlines
 from taskforce.models import (
     DeadlineKind,
@@ -19,19 +18,7 @@ from taskforce.models import (
     NotificationKind,
     ReminderPolicy,
 )
-from victims import services
-
-
-def send(world, **over):
-    kwargs = {
-        "from_agency": world.le_a,
-        "provider": world.vsp_a,
-        "by": world.investigator_a,
-        "services_requested": [ServiceType.objects.get(code="housing-emergency-shelter")],
-        "shared_age": 30,
-    }
-    kwargs.update(over)
-    return services.send_referral(**kwargs)
+from tests.deadlines.helpers import send
 
 
 def test_a_task_force_policy_changes_the_response_window_and_the_offsets(world):

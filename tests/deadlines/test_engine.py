@@ -7,7 +7,6 @@ import datetime as dt
 from django.core import mail
 from django.utils import timezone
 
-from agencies.models import ServiceType
 from taskforce import deadlines
 from taskforce.models import (
     ESCALATION_OFFSET,
@@ -18,20 +17,8 @@ from taskforce.models import (
     NotificationKind,
     Reminder,
 )
+from tests.deadlines.helpers import send
 from victims import services
-
-
-def send(world, **over):
-    kwargs = {
-        "from_agency": world.le_a,
-        "provider": world.vsp_a,
-        "by": world.investigator_a,
-        "services_requested": [ServiceType.objects.get(code="housing-emergency-shelter")],
-        "shared_age": 24,
-        "shared_name": "Ana",
-    }
-    kwargs.update(over)
-    return services.send_referral(**kwargs)
 
 
 def test_sending_a_referral_opens_its_response_deadline(world):

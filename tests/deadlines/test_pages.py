@@ -9,11 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.models import ServiceType
 from cases import services as case_services
 from cases.home import week_start
 from taskforce import deadlines
 from taskforce.models import DeadlineKind, NotificationKind, NotificationPreference
+from tests.deadlines.helpers import send
 from victims import services
 
 DEADLINES = reverse("deadlines")
@@ -24,18 +24,6 @@ NOTIFICATIONS = reverse("notifications")
 def html(response) -> str:
     assert response.status_code == 200, response.status_code
     return response.content.decode()
-
-
-def send(world, provider=None, **over):
-    kwargs = {
-        "from_agency": world.le_a,
-        "provider": provider or world.vsp_a,
-        "by": world.investigator_a,
-        "services_requested": [ServiceType.objects.get(code="housing-emergency-shelter")],
-        "shared_age": 30,
-    }
-    kwargs.update(over)
-    return services.send_referral(**kwargs)
 
 
 def referral_deadline(world, due_at=None, provider=None):

@@ -28,7 +28,6 @@ from django.db import OperationalError, connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from agencies.models import ServiceType
 from taskforce import access, deadlines, tasks
 from taskforce.celery import app
 from taskforce.models import (
@@ -41,6 +40,7 @@ from taskforce.models import (
     NotificationKind,
     Reminder,
 )
+from tests.deadlines.helpers import send
 from tests.deadlines.mail_backends import MAIL_DIR_ENV, MARKER
 from victims import deadlines as victim_deadlines
 from victims import services
@@ -79,19 +79,6 @@ def in_thread_worker():
     return start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30)
 
 
-def refer(world, provider=None, **over) -> Referral:
-    kwargs = {
-        "from_agency": world.le_a,
-        "provider": provider or world.vsp_a,
-        "by": world.investigator_a,
-        "services_requested": [ServiceType.objects.get(code="housing-emergency-shelter")],
-        "shared_age": 24,
-        "shared_name": "Ana",
-    }
-    kwargs.update(over)
-    return services.send_referral(**kwargs)
-
-
 def answer_due_in(referral: Referral, delta: dt.timedelta) -> Deadline:
     """Move the referral's answer time to ``now + delta``, as the clock passing would, and let
     the referral's own sync move its deadline (the worker's scan runs on the real clock)."""
@@ -110,7 +97,7 @@ def no_email_pending() -> bool:
 
 
 def test_worker_reminds_then_escalates_an_overdue_referral_and_emails_each(world, empty_queue):
-    referral = refer(world)
+    referral = send(world)
     label = f"Referral #{referral.pk}"
     answer_due_in(referral, dt.timedelta(hours=2))
 
@@ -165,7 +152,7 @@ def test_worker_reminds_then_escalates_an_overdue_referral_and_emails_each(world
 
 
 def test_two_concurrent_scans_send_each_reminder_once(world, empty_queue):
-    referrals = [refer(world, shared_name="") for _ in range(8)]
+    referrals = [send(world, shared_name="") for _ in range(8)]
     # Three hours before the answers are due: the 4-hour reminder for each.
     now = referrals[0].respond_by - dt.timedelta(hours=3)
     start = threading.Barrier(2)
@@ -285,7 +272,7 @@ def test_a_worker_killed_while_emailing_redoes_the_task_and_sends_once(
             pytest.fail("In CI the worker process test needs DATABASE_URL on PostgreSQL.")
         pytest.skip("a worker in another process needs the PostgreSQL test database")
     # Epsilon has one advocate and no supervisor: one reminder, one email.
-    referral = refer(world, provider=world.vsp_b)
+    referral = send(world, provider=world.vsp_b)
     answer_due_in(referral, dt.timedelta(hours=2))
     mail_dir = tmp_path / "mail"
     log_path = tmp_path / "worker.log"
@@ -366,7 +353,7 @@ def test_a_worker_killed_while_emailing_redoes_the_task_and_sends_once(
     NOTIFICATION_EMAIL_RETRY_DELAYS=(0.2, 0.2),
 )
 def test_email_retries_then_records_the_failure_and_the_notification_stays(world, empty_queue):
-    referral = refer(world, provider=world.vsp_b)
+    referral = send(world, provider=world.vsp_b)
     answer_due_in(referral, dt.timedelta(hours=2))
 
     with in_thread_worker():
