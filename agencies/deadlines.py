@@ -67,8 +67,15 @@ def sync_membership(membership: Membership) -> None:
         clocks.close(kind=kind, source=membership, status=DeadlineStatus.CANCELLED)
         return
     existing = clocks.deadline_of(kind, membership)
+    left_work = any(open_work(membership).values())
+    if existing is not None and existing.status == DeadlineStatus.MISSED:
+        # Past the end date: the deadline stays on the supervisors' overdue list until the
+        # last piece of work has been handed over.
+        if not left_work:
+            clocks.close(kind=kind, source=membership, status=DeadlineStatus.MET)
+        return
     opening = existing is None or existing.status != DeadlineStatus.OPEN
-    if opening and not any(open_work(membership).values()):
+    if opening and not left_work:
         return
     deadline = clocks.track(
         kind=kind,

@@ -38,7 +38,7 @@ from agencies.selectors import (
 )
 from taskforce import audit
 from taskforce.errors import InvalidTransition
-from taskforce.models import AuditAction
+from taskforce.models import AuditAction, Deadline, DeadlineKind, DeadlineStatus
 
 User = get_user_model()
 
@@ -222,9 +222,15 @@ def end_membership(*, membership: Membership, by, ends: dt.date | None = None) -
 
 def check_ended_memberships(*, today: dt.date | None = None) -> int:
     """Daily catch-up for memberships that end by date (set ahead of time): those that ended
-    yesterday or today get their open-work deadline if the person left work behind."""
+    yesterday or today get their open-work deadline if the person left work behind, and those
+    whose deadline was missed are met once the work has been handed over."""
     today = today or timezone.localdate()
-    ended = Membership.objects.filter(ends__range=(today - dt.timedelta(days=1), today))
+    still_held = Deadline.objects.filter(
+        kind=DeadlineKind.MEMBERSHIP_OPEN_WORK, status=DeadlineStatus.MISSED
+    ).values("source_id")
+    ended = Membership.objects.filter(
+        Q(ends__range=(today - dt.timedelta(days=1), today)) | Q(pk__in=still_held)
+    )
     count = 0
     for membership in ended.select_related("agency").order_by("pk"):
         deadlines.sync_membership(membership)

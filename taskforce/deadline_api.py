@@ -68,6 +68,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
             "url",
             "created_at",
             "closed_at",
+            "missed_at",
             "escalated_at",
         ]
         read_only_fields = fields

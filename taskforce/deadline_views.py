@@ -30,7 +30,12 @@ from taskforce.deadline_forms import (
     NotificationFilterForm,
     WeekForm,
 )
-from taskforce.models import Deadline, DeadlineKind, DeadlineStatus, NotificationPreference
+from taskforce.models import (
+    OUTSTANDING,
+    Deadline,
+    DeadlineKind,
+    NotificationPreference,
+)
 from taskforce.pages import WindowPage
 
 # Each section of /deadlines/ shows this many, soonest first; "Later" is paged.
@@ -70,7 +75,7 @@ def deadline_list(request):
         if membership.agency not in agencies:
             agencies.append(membership.agency)
     form = DeadlineFilterForm(request.GET or None, agencies=agencies)
-    rows = _visible(request.user).filter(status=DeadlineStatus.OPEN)
+    rows = _visible(request.user).filter(status__in=OUTSTANDING)
     if form.is_bound and form.is_valid():
         if form.cleaned_data["agency"]:
             rows = rows.filter(owner_agency_id=form.cleaned_data["agency"])
@@ -229,7 +234,7 @@ def home_context(user) -> dict:
     """Counts of overdue, today and this week, and the five soonest open deadlines."""
     now = timezone.now()
     soonest = _decorate(
-        _visible(user).filter(status=DeadlineStatus.OPEN).order_by("due_at", "id")[:HOME_SOONEST],
+        _visible(user).filter(status__in=OUTSTANDING).order_by("due_at", "id")[:HOME_SOONEST],
         now,
     )
     return {"home_deadline_counts": deadlines.open_counts(user, now), "home_deadlines": soonest}

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from taskforce.models import (
     ESCALATION_OFFSET,
+    OUTSTANDING,
     Deadline,
     DeadlineKind,
     DeadlineStatus,
@@ -214,19 +215,20 @@ def track(
     if deadline is None:
         deadline = Deadline(kind=kind, source_type=source_type, source_id=source.pk)
     elif (
-        deadline.status == DeadlineStatus.OPEN
+        deadline.status in OUTSTANDING
         and deadline.due_at == due_at
         and deadline.owner_agency_id == agency.pk
         and deadline.responsible_user_id == getattr(responsible_user, "pk", None)
         and deadline.title == title[:200]
     ):
-        return deadline  # nothing moved: keep the scan's place
+        return deadline  # nothing moved: keep the scan's place (and a miss on record)
     deadline.due_at = due_at
     deadline.status = DeadlineStatus.OPEN
     deadline.owner_agency = agency
     deadline.responsible_user = responsible_user
     deadline.title = title[:200]
     deadline.closed_at = None
+    deadline.missed_at = None
     deadline.escalated_at = None
     deadline.next_reminder_at = _first_look(due_at, policy_for(kind))
     deadline.save()
@@ -263,20 +265,23 @@ def restart(
         next_reminder_at=_first_look(due_at, policy or policy_for(kind)),
         status=DeadlineStatus.OPEN,
         closed_at=None,
+        missed_at=None,
         escalated_at=None,
         updated_at=timezone.now(),
     )
 
 
 def close(*, kind: str, source: models.Model, status: str = DeadlineStatus.MET) -> int:
-    """Mark the open deadline of ``kind`` on ``source`` met or cancelled. Returns rows changed."""
+    """Mark the outstanding (open or missed) deadline of ``kind`` on ``source`` met or cancelled:
+    a referral answered late meets its deadline, and ``missed_at`` keeps the lateness on record.
+    Returns rows changed."""
     if status not in (DeadlineStatus.MET, DeadlineStatus.CANCELLED):
         raise ValueError("A source service closes a deadline as met or cancelled.")
     return Deadline.objects.filter(
         kind=kind,
         source_type=ContentType.objects.get_for_model(type(source)),
         source_id=source.pk,
-        status=DeadlineStatus.OPEN,
+        status__in=OUTSTANDING,
     ).update(status=status, closed_at=timezone.now(), next_reminder_at=None)
 
 
@@ -463,11 +468,20 @@ def _process(deadline: Deadline, policy: Policy, now: dt.datetime) -> int:
                 f"Missed: {deadline.title}",
             )
             deadline.escalated_at = now
+        deadline.missed_at = now  # still outstanding: not closed
+    else:
+        deadline.closed_at = now
     deadline.status = status
-    deadline.closed_at = now
     deadline.next_reminder_at = None
     deadline.save(
-        update_fields=["status", "closed_at", "next_reminder_at", "escalated_at", "updated_at"]
+        update_fields=[
+            "status",
+            "closed_at",
+            "missed_at",
+            "next_reminder_at",
+            "escalated_at",
+            "updated_at",
+        ]
     )
     return sent
 
@@ -555,9 +569,7 @@ def digest_counts(user, *, now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     return {
         **open_counts(user, now),
-        "missed": deadlines_for(user)
-        .filter(status=DeadlineStatus.MISSED, closed_at__gte=now - dt.timedelta(days=1))
-        .count(),
+        "missed": deadlines_for(user).filter(missed_at__gte=now - dt.timedelta(days=1)).count(),
         "unread": unread_count(user),
     }
 
@@ -623,11 +635,12 @@ def window_bounds(now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datet
 
 
 def in_window(queryset, name: str, now: dt.datetime | None = None):
-    """Open deadlines of ``queryset`` overdue, due today, or due from now to a week after today."""
+    """Deadlines of ``queryset`` overdue (open or missed: still to be done), or open and due
+    today, or due from now to a week after today."""
     now, today_end, week_end = window_bounds(now)
     open_ = queryset.filter(status=DeadlineStatus.OPEN)
     if name == "overdue":
-        return open_.filter(due_at__lt=now)
+        return queryset.filter(status__in=OUTSTANDING, due_at__lt=now)
     if name == "today":
         return open_.filter(due_at__gte=now, due_at__lte=today_end)
     if name == "week":
@@ -636,12 +649,12 @@ def in_window(queryset, name: str, now: dt.datetime | None = None):
 
 
 def open_counts(user, now: dt.datetime | None = None) -> dict[str, int]:
-    """How many of the user's open deadlines are overdue, due today, and due later this week
-    (after today, within seven days): one query."""
+    """How many of the user's outstanding deadlines are overdue, due today, and due later this
+    week (after today, within seven days): one query."""
     now, today_end, week_end = window_bounds(now)
     return (
         deadlines_for(user)
-        .filter(status=DeadlineStatus.OPEN)
+        .filter(status__in=OUTSTANDING)
         .aggregate(
             overdue=models.Count("pk", filter=Q(due_at__lt=now)),
             today=models.Count("pk", filter=Q(due_at__gte=now, due_at__lte=today_end)),

@@ -146,8 +146,14 @@ class DeadlineKind(models.TextChoices):
 class DeadlineStatus(models.TextChoices):
     OPEN = "open", "Open"
     MET = "met", "Met"
+    # Past due and not met: still outstanding (an unanswered referral still needs its answer),
+    # so it stays on the overdue lists until its source meets or cancels it.
     MISSED = "missed", "Missed"
     CANCELLED = "cancelled", "Cancelled"
+
+
+# Deadlines whose work is still to be done.
+OUTSTANDING = (DeadlineStatus.OPEN, DeadlineStatus.MISSED)
 
 
 class Deadline(models.Model):
@@ -178,7 +184,12 @@ class Deadline(models.Model):
     title = models.CharField(max_length=200)
     # When the scan should next look at this deadline (a reminder offset or the due time).
     next_reminder_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was met or cancelled."
+    )
+    missed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the due time passed with the work not done."
+    )
     escalated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -10,12 +10,14 @@ from rest_framework.generics import GenericAPIView
 
 from cases.api import CaseViewSet
 from cases.models import Case
+from taskforce.deadline_api import DeadlineViewSet
 from taskforce.urls import urlpatterns as project_urlpatterns
 from victims.api import ReferralViewSet, VictimViewSet
 
 BASELINE_LIST = "/bench/baseline/cases/"
 BASELINE_VICTIMS = "/bench/baseline/victims/"
 BASELINE_REFERRALS = "/bench/baseline/referrals/"
+BASELINE_DEADLINES = "/bench/baseline/deadlines/"
 
 
 class BaselineCaseViewSet(CaseViewSet):
@@ -40,6 +42,13 @@ class BaselineReferralViewSet(ReferralViewSet):
         return GenericAPIView.get_queryset(self)
 
 
+class BaselineDeadlineViewSet(DeadlineViewSet):
+    """Every deadline, without the filter on who may see its source record."""
+
+    def get_queryset(self):
+        return GenericAPIView.get_queryset(self)
+
+
 def _route(url: str, viewset) -> object:
     return path(url.strip("/") + "/", viewset.as_view({"get": "list"}))
 
@@ -48,5 +57,6 @@ urlpatterns = [
     _route(BASELINE_LIST, BaselineCaseViewSet),
     _route(BASELINE_VICTIMS, BaselineVictimViewSet),
     _route(BASELINE_REFERRALS, BaselineReferralViewSet),
+    _route(BASELINE_DEADLINES, BaselineDeadlineViewSet),
     *project_urlpatterns,
 ]

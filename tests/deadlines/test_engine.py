@@ -84,3 +84,20 @@ def test_withdrawing_cancels_and_the_provider_no_longer_sees_it(world):
     assert not deadlines.deadlines_for(world.advocate_a).exists()
     assert deadlines.deadlines_for(world.investigator_a).exists()
     assert not deadlines.deadlines_for(world.investigator_b).exists()
+
+
+def test_a_missed_referral_stays_overdue_until_answered_late(world):
+    referral = send(world)
+    late = referral.respond_by + dt.timedelta(hours=2)
+    deadlines.send_due_reminders(now=late)
+    overdue = deadlines.in_window(deadlines.deadlines_for(world.advocate_a), "overdue", now=late)
+    assert list(overdue.values_list("status", flat=True)) == [DeadlineStatus.MISSED]
+    assert deadlines.open_counts(world.advocate_a, now=late)["overdue"] == 1
+
+    services.accept_referral(referral=referral, by=world.advocate_a)
+    deadline = deadlines.deadline_of(DeadlineKind.REFERRAL_RESPONSE, referral)
+    assert deadline.status == DeadlineStatus.MET
+    assert deadline.missed_at is not None and deadline.closed_at is not None  # late, on record
+    assert not deadlines.in_window(
+        deadlines.deadlines_for(world.advocate_a), "overdue", now=late
+    ).exists()

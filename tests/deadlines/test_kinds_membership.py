@@ -128,3 +128,25 @@ def test_the_daily_check_catches_memberships_that_ended_by_date(world):
     # Running again changes nothing and tells nobody twice.
     services.check_ended_memberships(today=today())
     assert Notification.objects.filter(kind=NotificationKind.ASSIGNMENT).count() == 1
+
+
+def test_a_missed_handover_is_met_by_the_daily_check_once_the_work_is_handed_over(world):
+    case = open_case(world, world.investigator_a)
+    membership = services.end_membership(
+        membership=membership_of(world.investigator_a), by=world.le_supervisor_a
+    )
+    deadline = clocks.deadline_of(DeadlineKind.MEMBERSHIP_OPEN_WORK, membership)
+    clocks.send_due_reminders(now=deadline.due_at + dt.timedelta(minutes=1))
+    deadline.refresh_from_db()
+    assert deadline.status == DeadlineStatus.MISSED
+    later = today() + 5 * DAY
+    services.check_ended_memberships(today=later)
+    deadline.refresh_from_db()
+    assert deadline.status == DeadlineStatus.MISSED  # the case is still theirs
+
+    case_services.update_case(
+        case=case, by=world.le_supervisor_a, assigned_investigators=[world.le_supervisor_a]
+    )
+    services.check_ended_memberships(today=later)
+    deadline.refresh_from_db()
+    assert deadline.status == DeadlineStatus.MET and deadline.missed_at is not None
