@@ -21,7 +21,7 @@ class DeadlineFilterForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, agencies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = [
-            ("", "All my agencies"),
+            ("", "Any agency (all you may see)"),
             *((a.pk, a.name) for a in agencies),
         ]
         self.fields["kind"].choices = [("", "All kinds"), *DeadlineKind.choices]
