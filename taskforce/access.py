@@ -89,6 +89,36 @@ def _memberships_for(user, compartment: str, action: Action):
     return memberships
 
 
+def compartments_held(user, memberships=None) -> frozenset[str]:
+    """The row-level compartments ``user`` may view at all: those that some membership in force
+    holds by its role (every path of ``visible`` starts from such a membership, grants
+    included). A model outside them is invisible to the user whatever grants exist, so a reader
+    of many models may skip it. ``memberships``: the user's memberships in force, when the caller
+    already has them (no query then); otherwise one query."""
+    from agencies.models import Membership
+    from agencies.roles import COMPARTMENT_ROLES
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if memberships is None:
+        held = set(
+            Membership.objects.active()
+            .filter(user_id=user.pk)
+            .values_list("role", "is_service_account")
+        )
+    else:
+        held = {(m.role, m.is_service_account) for m in memberships}
+    return frozenset(
+        compartment
+        for compartment in COMPARTMENT_ROLES
+        if any(
+            role in roles_that_may(compartment, "view")
+            and not (service and compartment in PROTECTED_FROM_SERVICE_ACCOUNTS)
+            for role, service in held
+        )
+    )
+
+
 def _granted(model, agency_groups, codenames: list[str]):
     """Subquery: ids of ``model`` records granted to those agency groups with those permissions."""
     return (

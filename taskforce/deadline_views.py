@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.db.models import Case, CharField, F, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -60,8 +62,47 @@ def _decorate(rows, now: dt.datetime) -> list[Deadline]:
     return rows
 
 
-def _visible(user):
-    return deadlines.deadlines_for(user, Deadline.objects.select_related("owner_agency"))
+def _visible(request):
+    return deadlines.deadlines_for(
+        request.user,
+        Deadline.objects.select_related("owner_agency"),
+        memberships=memberships_in_force(request),
+    )
+
+
+SECTIONS = (("overdue", "Overdue"), ("today", "Due today"), ("week", "This week"))
+
+
+def _sections(rows, now, today_end, week_end) -> list[dict]:
+    """Overdue, today and this week, the first ``SECTION_LIMIT`` of each (and whether there are
+    more), in one query: each row is labelled with its section and numbered within it."""
+    section = Case(
+        When(due_at__lt=now, then=Value("overdue")),
+        When(due_at__lte=today_end, then=Value("today")),
+        default=Value("week"),
+        output_field=CharField(),
+    )
+    soon = (
+        rows.filter(due_at__lte=week_end)
+        .annotate(
+            section=section,
+            position=Window(RowNumber(), partition_by=[section], order_by=[F("due_at"), F("id")]),
+        )
+        .filter(position__lte=SECTION_LIMIT + 1)
+        .order_by("due_at", "id")
+    )
+    found = {key: [] for key, _ in SECTIONS}
+    for deadline in _decorate(soon, now):
+        found[deadline.section].append(deadline)
+    return [
+        {
+            "key": key,
+            "title": title,
+            "rows": found[key][:SECTION_LIMIT],
+            "more": len(found[key]) > SECTION_LIMIT,
+        }
+        for key, title in SECTIONS
+    ]
 
 
 # --- /deadlines/ -------------------------------------------------------------------------------
@@ -75,7 +116,7 @@ def deadline_list(request):
         if membership.agency not in agencies:
             agencies.append(membership.agency)
     form = DeadlineFilterForm(request.GET or None, agencies=agencies)
-    rows = _visible(request.user).filter(status__in=OUTSTANDING)
+    rows = _visible(request).filter(status__in=OUTSTANDING)
     if form.is_bound and form.is_valid():
         if form.cleaned_data["agency"]:
             rows = rows.filter(owner_agency_id=form.cleaned_data["agency"])
@@ -84,21 +125,7 @@ def deadline_list(request):
     elif form.is_bound:
         rows = rows.none()
     now, today_end, week_end = deadlines.window_bounds()
-    sections = []
-    for key, title, section_rows in (
-        ("overdue", "Overdue", rows.filter(due_at__lt=now)),
-        ("today", "Due today", rows.filter(due_at__gte=now, due_at__lte=today_end)),
-        ("week", "This week", rows.filter(due_at__gt=today_end, due_at__lte=week_end)),
-    ):
-        found = _decorate(section_rows.order_by("due_at", "id")[: SECTION_LIMIT + 1], now)
-        sections.append(
-            {
-                "key": key,
-                "title": title,
-                "rows": found[:SECTION_LIMIT],
-                "more": len(found) > SECTION_LIMIT,
-            }
-        )
+    sections = _sections(rows, now, today_end, week_end)
     later = WindowPage(
         rows.filter(due_at__gt=week_end).order_by("due_at", "id"),
         request.GET.get("page"),
@@ -133,7 +160,7 @@ def deadline_week(request):
     now = timezone.now()
     # Court dates come from the court calendar below; their own clocks would show them twice.
     week_deadlines = _decorate(
-        _visible(request.user)
+        _visible(request)
         .filter(due_at__gte=begin, due_at__lt=end)
         .exclude(kind=DeadlineKind.COURT_EVENT)
         .order_by("due_at", "id"),
@@ -230,11 +257,12 @@ def notification_preferences(request):
 # --- The home page's panel ---------------------------------------------------------------------
 
 
-def home_context(user) -> dict:
-    """Counts of overdue, today and this week, and the five soonest open deadlines."""
+def home_context(request) -> dict:
+    """Counts of overdue, today and this week, and the five soonest outstanding deadlines."""
     now = timezone.now()
-    soonest = _decorate(
-        _visible(user).filter(status__in=OUTSTANDING).order_by("due_at", "id")[:HOME_SOONEST],
-        now,
-    )
-    return {"home_deadline_counts": deadlines.open_counts(user, now), "home_deadlines": soonest}
+    outstanding = _visible(request).filter(status__in=OUTSTANDING)
+    soonest = _decorate(outstanding.order_by("due_at", "id")[:HOME_SOONEST], now)
+    return {
+        "home_deadline_counts": deadlines.open_counts(request.user, now, outstanding),
+        "home_deadlines": soonest,
+    }

@@ -26,6 +26,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from taskforce import access
 from taskforce.models import (
     ESCALATION_OFFSET,
     OUTSTANDING,
@@ -296,12 +297,23 @@ def deadline_of(kind: str, source: models.Model) -> Deadline | None:
 # --- Reads --------------------------------------------------------------------------------------
 
 
-def visible_condition(user) -> Q:
-    """Deadlines whose source ``user`` may see: one subquery per registered source model."""
+def visible_condition(user, memberships=None) -> Q:
+    """Deadlines whose source ``user`` may see: one subquery per registered source model.
+
+    Source models of compartments that no role of the user's can hold are left out before any
+    SQL is written (they would answer nothing, but only after reading their whole table).
+    ``memberships``: the user's memberships in force, when the caller has them already.
+    """
+    from agencies.roles import COMPARTMENT_ROLES
+
     if user is None or not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
+    held = access.compartments_held(user, memberships)
     by_model: dict[type, list[str]] = {}
     for kind, spec in _KINDS.items():
+        compartment = getattr(spec.model, "compartment", "")
+        if compartment in COMPARTMENT_ROLES and compartment not in held:
+            continue
         by_model.setdefault(spec.model, []).append(kind)
     condition = Q(pk__in=[])
     for model, kinds in by_model.items():
@@ -314,9 +326,9 @@ def visible_condition(user) -> Q:
     return condition
 
 
-def deadlines_for(user, queryset=None) -> models.QuerySet[Deadline]:
+def deadlines_for(user, queryset=None, memberships=None) -> models.QuerySet[Deadline]:
     qs = Deadline.objects.all() if queryset is None else queryset
-    return qs.filter(visible_condition(user))
+    return qs.filter(visible_condition(user, memberships))
 
 
 def notifications_for(user) -> models.QuerySet[Notification]:
@@ -648,18 +660,17 @@ def in_window(queryset, name: str, now: dt.datetime | None = None):
     raise ValueError(f"Unknown window {name!r}.")
 
 
-def open_counts(user, now: dt.datetime | None = None) -> dict[str, int]:
+def open_counts(user, now: dt.datetime | None = None, outstanding=None) -> dict[str, int]:
     """How many of the user's outstanding deadlines are overdue, due today, and due later this
-    week (after today, within seven days): one query."""
+    week (after today, within seven days): one query. ``outstanding``: the user's outstanding
+    deadlines, when the caller has built that queryset already."""
     now, today_end, week_end = window_bounds(now)
-    return (
-        deadlines_for(user)
-        .filter(status__in=OUTSTANDING)
-        .aggregate(
-            overdue=models.Count("pk", filter=Q(due_at__lt=now)),
-            today=models.Count("pk", filter=Q(due_at__gte=now, due_at__lte=today_end)),
-            week=models.Count("pk", filter=Q(due_at__gt=today_end, due_at__lte=week_end)),
-        )
+    if outstanding is None:
+        outstanding = deadlines_for(user).filter(status__in=OUTSTANDING)
+    return outstanding.order_by().aggregate(
+        overdue=models.Count("pk", filter=Q(due_at__lt=now)),
+        today=models.Count("pk", filter=Q(due_at__gte=now, due_at__lte=today_end)),
+        week=models.Count("pk", filter=Q(due_at__gt=today_end, due_at__lte=week_end)),
     )
 
 

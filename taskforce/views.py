@@ -71,7 +71,7 @@ def home(request):
         return render(request, "taskforce/no_membership.html")
     sections = home_sections(memberships)
     # Every role's home page opens with the deadlines panel.
-    context = {"sections": sections, **deadlines_context(request.user)}
+    context = {"sections": sections, **deadlines_context(request)}
     if "coordinator" in sections:
         context["agency_counts"], context["agency_total"] = _agency_counts(request.user)
     if "investigations" in sections:
