@@ -56,3 +56,63 @@ class NotificationFilterForm(BootstrapFormMixin, forms.Form):
 
 class DigestPreferenceForm(forms.Form):
     daily_digest = forms.BooleanField(required=False, label="Send me the daily deadline email")
+
+
+UNITS = {"d": 24 * 60, "h": 60, "m": 1}
+
+
+def offsets_text(minutes) -> str:
+    """Minutes before the due time as people write them: "7d, 1d, 4h"."""
+    parts = []
+    for value in minutes:
+        unit = next(u for u, size in UNITS.items() if value % size == 0)
+        parts.append(f"{value // UNITS[unit]}{unit}" if value else "0")
+    return ", ".join(parts)
+
+
+class PolicyForm(BootstrapFormMixin, forms.Form):
+    """A coordinator's clock for one kind: the reminders, the windows, and escalation."""
+
+    offsets = forms.CharField(
+        label="Remind before the due time",
+        help_text="Comma separated, in days (d), hours (h) or minutes (m): e.g. 7d, 1d, 4h. "
+        "0 reminds at the due time.",
+    )
+    window_hours = forms.IntegerField(
+        required=False, min_value=1, label="Response window (hours)", help_text="Blank: default."
+    )
+    urgent_window_hours = forms.IntegerField(
+        required=False,
+        min_value=1,
+        label="Urgent or minor response window (hours)",
+        help_text="Blank: default.",
+    )
+    escalate = forms.BooleanField(required=False, label="Tell supervisors when missed")
+
+    error_field_map = {"offsets_minutes": "offsets"}
+
+    def __init__(self, *args, has_window: bool, has_urgent_window: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not has_window:
+            del self.fields["window_hours"]
+        if not has_urgent_window:
+            del self.fields["urgent_window_hours"]
+
+    def clean_offsets(self) -> list[int]:
+        minutes = []
+        for part in (p.strip().lower() for p in self.cleaned_data["offsets"].split(",")):
+            if not part:
+                continue
+            number, unit = (part[:-1], part[-1]) if part[-1] in UNITS else (part, "m")
+            if not number.isdigit():
+                raise forms.ValidationError(f"“{part}” is not a number of d, h or m.")
+            minutes.append(int(number) * UNITS[unit])
+        return minutes
+
+    def changes(self) -> dict:
+        data = {"offsets_minutes": self.cleaned_data["offsets"]}
+        data["escalate"] = self.cleaned_data["escalate"]
+        for field in ("window_hours", "urgent_window_hours"):
+            if field in self.fields:
+                data[field] = self.cleaned_data[field]
+        return data

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, CharField, F, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
@@ -20,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timesince import timesince, timeuntil
 from django.views.decorators.http import require_POST
 
+from agencies.selectors import is_coordinator
 from agencies.views import member_required
 from cases import selectors as case_selectors
 from cases.home import week_start
@@ -30,15 +32,18 @@ from taskforce.deadline_forms import (
     DeadlineFilterForm,
     DigestPreferenceForm,
     NotificationFilterForm,
+    PolicyForm,
     WeekForm,
+    offsets_text,
 )
 from taskforce.models import (
     OUTSTANDING,
     Deadline,
     DeadlineKind,
     NotificationPreference,
+    ReminderPolicy,
 )
-from taskforce.pages import WindowPage
+from taskforce.pages import WindowPage, form_page, submit_form
 
 # Each section of /deadlines/ shows this many, soonest first; "Later" is paged.
 SECTION_LIMIT = 50
@@ -266,3 +271,74 @@ def home_context(request) -> dict:
         "home_deadline_counts": deadlines.open_counts(request.user, now, outstanding),
         "home_deadlines": soonest,
     }
+
+
+# --- /deadlines/policies/ ----------------------------------------------------------------------
+
+
+@member_required
+def policy_list(request):
+    """The task force's clock for each kind of deadline: every member reads it."""
+    customized = set(ReminderPolicy.objects.values_list("kind", flat=True))
+    rows = [
+        {
+            "kind": kind,
+            "label": DeadlineKind(kind).label,
+            "offsets": offsets_text(policy.offsets_minutes),
+            "window_hours": policy.window_hours,
+            "urgent_window_hours": policy.urgent_window_hours,
+            "escalate": policy.escalate,
+            "customized": kind in customized,
+        }
+        for kind, policy in deadlines.all_policies().items()
+    ]
+    context = {"rows": rows, "may_edit": is_coordinator(request.user)}
+    return render(request, "taskforce/deadlines/policies.html", context)
+
+
+def _summary(policy) -> str:
+    parts = [f"remind {offsets_text(policy.offsets_minutes)} before"]
+    if policy.window_hours:
+        parts.append(f"a {policy.window_hours}-hour response window")
+    if policy.urgent_window_hours:
+        parts.append(f"{policy.urgent_window_hours} hours when urgent or for a minor")
+    parts.append("escalated when missed" if policy.escalate else "not escalated")
+    return "; ".join(parts) + "."
+
+
+@member_required
+def policy_edit(request, pk: str):
+    """A coordinator changes one kind's reminders, windows and escalation (``pk``: the kind)."""
+    kind = pk
+    if kind not in deadlines.DEFAULT_POLICIES:
+        raise Http404("No such kind of deadline.")
+    if not is_coordinator(request.user):
+        raise PermissionDenied("Only coordinators change the reminder policies.")
+    policy, default = deadlines.policy_for(kind), deadlines.DEFAULT_POLICIES[kind]
+    form = PolicyForm(
+        request.POST or None,
+        initial={
+            "offsets": offsets_text(policy.offsets_minutes),
+            "window_hours": policy.window_hours,
+            "urgent_window_hours": policy.urgent_window_hours,
+            "escalate": policy.escalate,
+        },
+        has_window=default.window_hours is not None,
+        has_urgent_window=default.urgent_window_hours is not None,
+    )
+    if request.method == "POST" and form.is_valid():
+        done, _ = submit_form(
+            form, lambda d: deadlines.set_policy(by=request.user, kind=kind, **form.changes())
+        )
+        if done is not None:
+            messages.success(request, f"Saved the policy for {DeadlineKind(kind).label.lower()}.")
+            return redirect("deadline-policies")
+    return form_page(
+        request,
+        "taskforce/deadlines/policy_form.html",
+        form,
+        heading=f"Reminders: {DeadlineKind(kind).label}",
+        submit="Save",
+        cancel_url=reverse("deadline-policies"),
+        intro=f"Defaults: {_summary(default)}",
+    )

@@ -46,6 +46,12 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit-log"),
     path("deadlines/", deadline_views.deadline_list, name="deadlines"),
     path("deadlines/week/", deadline_views.deadline_week, name="deadlines-week"),
+    path("deadlines/policies/", deadline_views.policy_list, name="deadline-policies"),
+    path(
+        "deadlines/policies/<slug:pk>/",  # pk: the kind, the policy's natural key
+        deadline_views.policy_edit,
+        name="deadline-policy-edit",
+    ),
     path("notifications/", deadline_views.notification_list, name="notifications"),
     path(
         "notifications/<int:pk>/read/",

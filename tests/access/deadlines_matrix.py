@@ -109,6 +109,10 @@ API_ROWS: list[Row] = [
 # ============================================================================================
 
 
+POLICY_FORM = {"offsets": "2d, 6h", "window_hours": "48", "urgent_window_hours": "12",
+               "escalate": "on"}  # fmt: skip
+
+
 def page_refused(route, **kwargs) -> list[Row]:
     """No membership in force: 403; no session: sent to the login page."""
     return [*rows(route, NO_MEMBERSHIP, 403, **kwargs), Row(route, ANONYMOUS, 302, **kwargs)]
@@ -133,6 +137,21 @@ PAGE_ROWS: list[Row] = [
     *rows("notifications-mark-all-read", ACTIVE, 302, method="POST", data={}),
     *rows("notifications-mark-all-read", ("advocate_a",), 405),
     *page_refused("notifications-mark-all-read", method="POST", data={}),
+    *rows("deadline-policies", ACTIVE, 200),
+    *page_refused("deadline-policies"),
+    *rows("deadline-policy-edit", COORDINATORS, 200, target="policy_referral"),
+    *rows("deadline-policy-edit", NON_COORDINATORS, 403, target="policy_referral"),
+    *rows("deadline-policy-edit", COORDINATORS, 302, method="POST", target="policy_referral",
+          data=POLICY_FORM),
+    *rows("deadline-policy-edit", NON_COORDINATORS, 403, method="POST", target="policy_referral",
+          data=POLICY_FORM),
+    # Bad input shows the form again with the error, and saves nothing.
+    Row("deadline-policy-edit", "coordinator", 200, "POST", "policy_referral",
+        {"offsets": "soon"}),
+    Row("deadline-policy-edit", "coordinator", 404, "GET", "policy_unknown"),
+    *page_refused("deadline-policy-edit", target="policy_referral"),
+    *page_refused("deadline-policy-edit", method="POST", target="policy_referral",
+                  data=POLICY_FORM),
     *rows("notifications-preferences", ACTIVE, 302, method="POST", data={"daily_digest": "on"}),
     *rows("notifications-preferences", ("advocate_a",), 405),
     *page_refused("notifications-preferences", method="POST", data={}),

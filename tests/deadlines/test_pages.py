@@ -304,3 +304,62 @@ def test_the_home_panel_counts_and_lists_the_soonest(world, browser_client):
     assert [int(pk) for pk in listed] == [overdue.pk, *(d.pk for d in week[:4])]
     none = html(browser_client(world.advocate_b).get(reverse("home")))
     assert "No open deadlines on the records you may see." in none
+
+
+POLICIES = reverse("deadline-policies")
+
+
+def policy_edit(kind=DeadlineKind.REFERRAL_RESPONSE) -> str:
+    return reverse("deadline-policy-edit", args=[kind])
+
+
+def test_every_member_reads_the_policies_and_only_coordinators_may_change_them(
+    world, browser_client
+):
+    page = html(browser_client(world.advocate_a).get(POLICIES))
+    assert (
+        "Referral response" in page and "1d, 4h" in page and "72 h (24 h urgent or minor)" in page
+    )
+    assert policy_edit() not in page
+    assert browser_client(world.advocate_a).get(policy_edit()).status_code == 403
+    assert policy_edit() in html(browser_client(world.coordinator).get(POLICIES))
+
+
+def test_a_coordinator_changes_the_referral_clock_and_new_referrals_follow_it(
+    world, browser_client
+):
+    client = browser_client(world.coordinator)
+    response = client.post(
+        policy_edit(),
+        {"offsets": "2d, 6h", "window_hours": "48", "urgent_window_hours": "12", "escalate": "on"},
+    )
+    assert response.status_code == 302
+    policy = deadlines.policy_for(DeadlineKind.REFERRAL_RESPONSE)
+    assert policy.offsets_minutes == (2 * 24 * 60, 6 * 60)
+    assert (policy.window_hours, policy.urgent_window_hours, policy.escalate) == (48, 12, True)
+    referral = send(world)
+    assert referral.respond_by - referral.sent_at == dt.timedelta(hours=48)
+    assert "changed" in html(client.get(POLICIES))
+
+
+@pytest.mark.parametrize(
+    "data, field_error",
+    [
+        ({"offsets": "soon"}, "is not a number"),
+        ({"offsets": "1d, 1d"}, "Each reminder time once"),
+        ({"offsets": "400d"}, "Each between 0 and"),
+        ({"offsets": "1d", "window_hours": "0"}, "greater than or equal to 1"),
+    ],
+)
+def test_bad_policy_input_says_why_and_saves_nothing(world, browser_client, data, field_error):
+    response = browser_client(world.coordinator).post(policy_edit(), data)
+    assert response.status_code == 200
+    assert field_error in html(response)
+    assert (
+        deadlines.policy_for(DeadlineKind.REFERRAL_RESPONSE)
+        == deadlines.DEFAULT_POLICIES[DeadlineKind.REFERRAL_RESPONSE]
+    )
+
+
+def test_an_unknown_kind_is_not_found(world, browser_client):
+    assert browser_client(world.coordinator).get(policy_edit("no_such_kind")).status_code == 404
