@@ -22,18 +22,16 @@ from taskforce.models import (
     Reminder,
 )
 from tests.factories import make_agency, make_member
+from tests.victims.test_services import consent_kwargs
 from victims import services
 from victims.models import (
     Citizenship,
     Consent,
     ConsentGrant,
-    ConsentItem,
     IdentificationSource,
     ImmigrationRelief,
     ReliefKind,
     ReliefStatus,
-    SharingForm,
-    SignerRole,
 )
 
 DAY = dt.timedelta(days=1)
@@ -53,22 +51,7 @@ def new_client(world, **fields):
 
 
 def release(world, client, **over) -> Consent:
-    kwargs = {
-        "client": client,
-        "by": world.advocate_a,
-        "recipient": world.prosecution,
-        "items": [ConsentItem.ENROLLMENT_STATUS],
-        "purpose": "Court accompaniment planning",
-        "sharing_form": SharingForm.ELECTRONIC,
-        "starts_on": today(),
-        "expires_on": today() + 90 * DAY,
-        "signer_name": "Ana",
-        "signer_role": SignerRole.CLIENT,
-        "voluntariness_explained": True,
-        "right_to_revoke_explained": True,
-    }
-    kwargs.update(over)
-    return services.record_consent(**kwargs)
+    return services.record_consent(**consent_kwargs(world, client, **over))
 
 
 def reminded(offset_days: int | None = None, *, escalation: bool = False) -> set[str]:
