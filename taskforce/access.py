@@ -189,6 +189,24 @@ def visible(
     return qs
 
 
+def countable(user, queryset: models.QuerySet[M] | type[M]) -> models.QuerySet[M]:
+    """Every record of ``queryset``, to be counted and never read: the aggregate compartment.
+
+    Task-force-wide figures count every agency's records, and every member in force may read
+    them once small cells are suppressed (DOMAIN §7: aggregate, non-identifying information may
+    be shared in task force reports). The only caller is ``taskforce.reports``, which aggregates
+    in the database and publishes through ``taskforce.suppression``; no row of this queryset
+    reaches a page, a file or an API response. Anyone without a membership in force counts
+    nothing.
+    """
+    from agencies.selectors import is_member
+
+    qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
+    if user is None or not user.is_authenticated or not user.is_active or not is_member(user):
+        return qs.none()
+    return qs
+
+
 def can(user, obj: CompartmentedModel, action: Action = "view") -> bool:
     """Whether ``user`` may view/change this one record (the same rule as ``visible``)."""
     return visible(user, type(obj)._default_manager.filter(pk=obj.pk), action).exists()

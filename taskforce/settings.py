@@ -379,3 +379,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Aggregate reports (DOMAIN §7, §8): a count under this threshold is suppressed in every
+# task-force-wide figure, with complementary cells so that no total gives it away.
+REPORT_SUPPRESSION_THRESHOLD = env.int("REPORT_SUPPRESSION_THRESHOLD", default=5)
+if REPORT_SUPPRESSION_THRESHOLD < 2:
+    raise ImproperlyConfigured("REPORT_SUPPRESSION_THRESHOLD must be 2 or more.")

@@ -11,7 +11,7 @@ from rest_framework.routers import DefaultRouter
 from agencies.api import AgencyViewSet, MembershipViewSet, register_community
 from cases import api as cases_api
 from protocols import api as protocols_api
-from taskforce import deadline_api, deadline_views, views
+from taskforce import deadline_api, deadline_views, report_api, views
 from taskforce.api import MeView
 from taskforce.health import healthz
 from victims import api as victims_api
@@ -35,6 +35,21 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/me/", MeView.as_view(), name="api-me"),
+    path(
+        "api/v1/reports/dashboard/",
+        report_api.DashboardReportView.as_view(),
+        name="report-dashboard-api",
+    ),
+    path(
+        "api/v1/reports/task-force/",
+        report_api.TaskForceReportView.as_view(),
+        name="report-task-force-api",
+    ),
+    path(
+        "api/v1/reports/nondiscrimination/",
+        report_api.NondiscriminationReportView.as_view(),
+        name="report-nondiscrimination-api",
+    ),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -73,6 +88,7 @@ urlpatterns = [
     path("victims/", include("victims.urls")),
     path("governance/", include("protocols.urls")),
     path("community/", include("agencies.community_urls")),
+    path("reports/", include("taskforce.report_urls")),
 ]
 
 handler404 = "taskforce.handlers.not_found"

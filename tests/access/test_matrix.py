@@ -44,6 +44,7 @@ from tests.access import (
     community_matrix,
     deadlines_matrix,
     governance_matrix,
+    reports_matrix,
     victims_matrix,
     victims_pages_matrix,
 )
@@ -106,6 +107,7 @@ SECTIONS = (
     governance_matrix,
     community_matrix,
     deadlines_matrix,
+    reports_matrix,
 )
 API_ROWS = _unique([*api_matrix.API_ROWS, *(row for s in SECTIONS for row in s.API_ROWS)])
 ALL_PAGE_ROWS = _unique([*PAGE_ROWS, *(row for s in SECTIONS for row in s.PAGE_ROWS)])
