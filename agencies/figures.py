@@ -19,7 +19,7 @@ from agencies.models import (
     TrainingAttendance,
 )
 from agencies.roles import Discipline
-from taskforce.reports import Scope, Table, choices, tally
+from taskforce.reports import Scope, Table, choices, count_list_members, tally
 
 
 def trainings_held(scope: Scope):
@@ -50,12 +50,7 @@ def trainings_by_topic(scope: Scope) -> Table:
 
 def trainings_by_audience(scope: Scope) -> Table:
     """One query: a conditional count per discipline over the JSON list of audiences."""
-    found = trainings_held(scope).aggregate(
-        **{
-            code: Count("pk", filter=Q(audience_disciplines__contains=[code]))
-            for code in Discipline.values
-        }
-    )
+    found = count_list_members(trainings_held(scope), "audience_disciplines", Discipline.values)
     return Table(
         "trainings_by_audience",
         "Trainings held, by intended audience",

@@ -9,7 +9,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from agencies.selectors import coverage_matrix
 from agencies.views import member_required
 from taskforce import audit, reports
 from taskforce.models import AuditAction
@@ -18,13 +17,15 @@ from taskforce.report_forms import ReportFilterForm
 from taskforce.spreadsheets import FORMATS, Sheet, download
 
 
-def _filters(request) -> ReportFilterForm:
-    return ReportFilterForm(request.GET or None, user=request.user)
+def _scope(request) -> tuple[ReportFilterForm, reports.Scope | None]:
+    """The filters of the request (none: the whole task force this fiscal year), and the scope
+    they ask for, or None with the reasons on the form."""
+    form = ReportFilterForm(request.GET, user=request.user)
+    return form, form.scope()
 
 
 def _page(request, template: str, build, **extra):
-    form = _filters(request)
-    scope = form.scope() if form.is_bound else _default_scope(request, form)
+    form, scope = _scope(request)
     context = {"form": form, "report": None, **extra}
     status = 200
     if scope is None:
@@ -71,10 +72,6 @@ def _quick_periods(request) -> list[dict]:
     ]
 
 
-def _default_scope(request, form: ReportFilterForm) -> reports.Scope:
-    return reports.scope_for(request.user, period=form.default_period)
-
-
 @require_GET
 @member_required
 def dashboard(request):
@@ -100,12 +97,7 @@ def task_force_report(request):
 @require_GET
 @member_required
 def nondiscrimination(request):
-    return _page(
-        request,
-        "taskforce/reports/nondiscrimination.html",
-        reports.nondiscrimination,
-        coverage=coverage_matrix(request.user),
-    )
+    return _page(request, "taskforce/reports/nondiscrimination.html", reports.nondiscrimination)
 
 
 @require_GET
@@ -116,8 +108,7 @@ def report_download(request):
     file_format = request.GET.get("file", "xlsx")
     if file_format not in FORMATS:
         return HttpResponseBadRequest("Choose file=csv or file=xlsx.", content_type="text/plain")
-    form = _filters(request)
-    scope = form.scope() if form.is_bound else _default_scope(request, form)
+    form, scope = _scope(request)
     if scope is None:
         errors = "; ".join(f"{field}: {' '.join(e)}" for field, e in form.errors.items())
         return HttpResponseBadRequest(errors, content_type="text/plain")

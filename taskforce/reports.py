@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from taskforce import access
@@ -190,6 +191,21 @@ def tally(qs: QuerySet, row: str, column: str | None = None, *, distinct: str = 
     if column is None:
         return {(r, "n"): n for r, n in found}
     return {(r, c): n for r, c, n in found}
+
+
+def count_list_members(qs: QuerySet, field: str, values: Iterable[str]) -> dict[str, int]:
+    """How many records' JSON list ``field`` holds each value, in one query (conditional
+    counts). JSON containment is not portable (SQLite has none), so the list's text is matched
+    for the quoted value, alike on PostgreSQL and SQLite; the values are fixed slugs, so one
+    cannot match inside another."""
+    values = list(values)
+    found = qs.annotate(list_text=Cast(field, TextField())).aggregate(
+        **{
+            f"n{i}": Count("pk", filter=Q(list_text__contains=f'"{value}"'))
+            for i, value in enumerate(values)
+        }
+    )
+    return {value: found[f"n{i}"] for i, value in enumerate(values)}
 
 
 def month_rows(period: Period) -> list[tuple[dt.date, str]]:

@@ -13,14 +13,22 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django.db.models import CharField, Count, F, Q, Sum, TextField, Value, When
-from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.db.models import CharField, Count, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncMonth
 
 from agencies.models import ServiceType, VocaCategory
 from agencies.roles import Discipline
 from cases.models import Gender, TraffickingType
 from taskforce.periods import Period
-from taskforce.reports import Scope, Table, by_month, choices, month_rows, tally
+from taskforce.reports import (
+    Scope,
+    Table,
+    by_month,
+    choices,
+    count_list_members,
+    month_rows,
+    tally,
+)
 from victims.models import (
     FOREIGN_NATIONAL,
     Citizenship,
@@ -404,24 +412,17 @@ def new_client_demographics(scope: Scope) -> list[Table]:
 
 
 def new_clients_by_race(scope: Scope) -> Table:
-    """Race and ethnicity are a multi-select list (JSON). Matching each quoted value in the
-    list's text works alike on PostgreSQL (jsonb as text) and SQLite (JSON text); the values are
-    fixed slugs, so ``"asian"`` cannot match inside another value."""
-    qs = new_clients(scope).annotate(race_text=Cast("race_ethnicity", TextField()))
-    found = qs.aggregate(
-        **{
-            f"n_{value}": Count("pk", filter=Q(race_text__contains=f'"{value}"'))
-            for value in RaceEthnicity.values
-        },
-        n_not_recorded=Count("pk", filter=Q(race_text="[]")),
-    )
+    """Race and ethnicity are a multi-select list: a client counts under each value named."""
+    qs = new_clients(scope)
+    found = count_list_members(qs, "race_ethnicity", RaceEthnicity.values)
+    found["not_recorded"] = qs.filter(race_ethnicity=[]).count()
     rows = [*choices(RaceEthnicity), ("not_recorded", "Not recorded")]
     return Table(
         "new_clients_race_ethnicity",
         "New clients by race and ethnicity",
         rows,
         CLIENTS,
-        {(value, "n"): found[f"n_{value}"] for value, _ in rows},
+        {(value, "n"): found[value] for value, _ in rows},
         totals="none",
         note="A client may name several races or ethnicities and counts under each.",
     )

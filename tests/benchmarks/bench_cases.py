@@ -273,9 +273,4 @@ def main() -> int:
         token.delete()
     harness.print_table([*http_rows, *rows], ratios)
     print("queries: SQL queries of one request, besides the BEGIN and COMMIT around it.\n")
-    if requests.errors:
-        print(f"{len(requests.errors)} request(s) failed:")
-        for error in requests.errors[:20]:
-            print(f"  {error}")
-        return 1
-    return 0
+    return harness.exit_status(requests.errors)

@@ -453,9 +453,4 @@ def main() -> int:
     for note in notes:
         print(note)
     print()
-    if requests.errors:
-        print(f"{len(requests.errors)} request(s) failed:")
-        for error in requests.errors[:20]:
-            print(f"  {error}")
-        return 1
-    return 0
+    return harness.exit_status(requests.errors)

@@ -125,9 +125,4 @@ def main() -> int:
         "queries: SQL queries of one request in process (the API through a session here), "
         "besides BEGIN and COMMIT.\n"
     )
-    if requests.errors:
-        print(f"{len(requests.errors)} request(s) failed:")
-        for error in requests.errors[:20]:
-            print(f"  {error}")
-        return 1
-    return 0
+    return harness.exit_status(requests.errors)

@@ -425,9 +425,4 @@ def main() -> int:
         "queries: SQL queries of one request, besides the BEGIN and COMMIT around it (API: with "
         "the OAuth2 token lookups; pages: with the session and user lookups).\n"
     )
-    if requests.errors:
-        print(f"{len(requests.errors)} request(s) failed:")
-        for error in requests.errors[:20]:
-            print(f"  {error}")
-        return 1
-    return 0
+    return harness.exit_status(requests.errors)

@@ -225,3 +225,13 @@ def print_table(rows: list[Row], ratios: list[tuple[str, float, float, float]]) 
             f"{f'p50 <= {budget:g}x':<34} {verdict}"
         )
     print()
+
+
+def exit_status(errors: list[str]) -> int:
+    """A benchmark's exit status: 1 if any request failed (the first 20 are printed)."""
+    if not errors:
+        return 0
+    print(f"{len(errors)} request(s) failed:")
+    for error in errors[:20]:
+        print(f"  {error}")
+    return 1

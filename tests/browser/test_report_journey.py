@@ -45,7 +45,7 @@ def test_coordinator_filters_the_dashboard_and_downloads_the_year(browser_page, 
     page = browser_page
 
     sign_in(page, "coordinator")
-    page.get_by_role("link", name="Reports").click()
+    page.get_by_role("link", name="Reports", exact=True).click()
     expect(page.get_by_role("heading", name="Task force dashboard")).to_be_visible()
     chart = page.locator('canvas[data-chart="chart-cases_by_month_origin"]')
     expect(chart).to_have_attribute("data-drawn", "true")

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from cases import services as case_services
 from cases.models import JurisdictionLevel
 from taskforce.models import AuditEvent
+from tests.reports.test_victim_figures import client
 
 PERIOD = "FY2026-Q2"  # January to March 2026
 IN_PERIOD = dt.date(2026, 2, 10)
@@ -171,7 +172,9 @@ def test_pages_show_charts_with_their_tables(world, client):
     assert "<script>" not in page  # no inline script (the charts read JSON data elements)
     report_page = client.get("/reports/task-force/", {"period": PERIOD}).content.decode()
     assert "Download XLSX" in report_page and "FY2026-Q2" in report_page
-    assert "Coverage gaps" in client.get("/reports/nondiscrimination/").content.decode()
+    fairness = client.get("/reports/nondiscrimination/").content.decode()
+    assert 'id="table-figures_by_trafficking_type"' in fairness
+    assert 'id="table-coverage_gaps"' in fairness
 
 
 def _queries(api, path) -> int:
@@ -213,3 +216,88 @@ def test_a_downloaded_report_is_on_the_audit_trail(world, client):
         "trafficking_type": "",
         "suppressed": True,
     }
+
+
+AGENCY_OF = {
+    "investigator_a": "le_a", "le_supervisor_a": "le_a", "le_victim_specialist_a": "le_a",
+    "investigator_b": "le_b", "prosecutor": "prosecution", "vw_coordinator": "prosecution",
+    "advocate_a": "vsp_a", "vsp_supervisor_a": "vsp_a", "advocate_b": "vsp_b",
+    "community_member": "community", "coordinator": "office",
+}  # fmt: skip
+
+
+def column_sum(tbl, column) -> int:
+    i = [c["key"] for c in tbl["columns"]].index(column)
+    return sum(r["values"][i] or 0 for r in tbl["rows"])
+
+
+@pytest.mark.parametrize("persona", list(AGENCY_OF))
+def test_each_persona_sees_its_own_agencys_figures_and_the_task_forces(world, api, persona):
+    """Own figures count only what the persona's agency holds and the access layer shows; the
+    task force's figures are the same for everyone."""
+    open_cases(world, 6)
+    for i in range(6):
+        client(world, given_name=f"Client {i}", enrolled_on=IN_PERIOD)
+    api = api(world.users[persona])
+    agency = world.agencies[AGENCY_OF[persona]]
+    own = api.get("/api/v1/reports/dashboard/", {"period": PERIOD, "agency": agency.pk}).json()
+    everyone = api.get("/api/v1/reports/dashboard/", {"period": PERIOD}).json()
+    cases = 6 if AGENCY_OF[persona] == "le_a" else 0
+    clients = 6 if AGENCY_OF[persona] == "vsp_a" else 0
+    assert own["suppression"]["applied"] is False
+    assert table(own, "cases_by_month_origin")["total"] == cases
+    assert column_sum(table(own, "victims_identified_by_month"), "client") == clients
+    assert table(everyone, "cases_by_month_origin")["total"] == 6
+    assert column_sum(table(everyone, "victims_identified_by_month"), "client") == 6
+
+
+def test_no_report_or_report_file_holds_an_identifying_value(world, api, client_login):
+    """Names, birth dates, phone numbers and case titles never reach a figure or its file."""
+    secrets = ["Quintessa", "Zabrowski", "1987-04-23", "555-0142", "Operation Nightjar"]
+    client(world, given_name="Quintessa", family_name="Zabrowski",
+           date_of_birth=dt.date(1987, 4, 23), phone="555-0142", enrolled_on=IN_PERIOD)  # fmt: skip
+    case_services.open_case(
+        by=world.users["investigator_a"], agency=world.agencies["le_a"],
+        title="Operation Nightjar", origin="reactive", trafficking_type="labor",
+        jurisdiction_level=JurisdictionLevel.LOCAL, opened_on=IN_PERIOD,
+    )  # fmt: skip
+    for persona, agency in (
+        ("coordinator", None),
+        ("advocate_a", "vsp_a"),
+        ("investigator_a", "le_a"),
+    ):
+        params = {"period": PERIOD}
+        if agency:
+            params["agency"] = world.agencies[agency].pk
+        reader = api(world.users[persona])
+        bodies = [reader.get(f"/api/v1/reports/{name}/", params).content
+                  for name in ("dashboard", "task-force", "nondiscrimination")]  # fmt: skip
+        browser = client_login(world.users[persona])
+        for file_format in ("csv", "xlsx"):
+            response = browser.get("/reports/task-force/download/", {**params, "file": file_format})
+            assert response.status_code == 200
+            bodies.append(_file_text(response.content, file_format))
+        for body in bodies:
+            text = body.decode() if isinstance(body, bytes) else body
+            assert not [s for s in secrets if s in text], persona
+
+
+def _file_text(content: bytes, file_format: str) -> str:
+    if file_format == "csv":
+        return content.decode("utf-8-sig")
+    book = load_workbook(io.BytesIO(content))
+    return "\n".join(
+        str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row
+    )
+
+
+@pytest.fixture
+def client_login():
+    from django.test import Client
+
+    def make(user):
+        browser = Client()
+        browser.force_login(user)
+        return browser
+
+    return make
