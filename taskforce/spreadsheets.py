@@ -82,6 +82,10 @@ def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
         for row in ws.iter_rows(min_row=1, max_row=sheet.header_rows):
             for cell in row:
                 cell.font = bold
+        # Columns as wide as their longest value (within reason), so the file reads as is.
+        for column in ws.columns:
+            longest = max((len(str(c.value)) for c in column if c.value is not None), default=0)
+            ws.column_dimensions[column[0].column_letter].width = min(max(longest + 2, 8), 60)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
