@@ -185,41 +185,41 @@ def dispositions(scope: Scope) -> Table:
     )
 
 
-def _by_reference(qs, field: str, label_fields: tuple[str, str]) -> tuple[list, dict]:
-    """Counts of ``qs`` by a reference row (statute, NIBRS offense) with its labels, in one
-    query: only the references that occur become rows."""
+def charges_by_reference(
+    scope: Scope, field: str, label_fields: tuple[str, str], key: str, title: str, noun: str
+) -> Table:
+    """Charges filed in the period by a reference row (statute, NIBRS offense) with its labels,
+    in one query: only the references that occur become rows."""
     code, name = (f"{field}__{f}" for f in label_fields)
-    found = qs.order_by(code).values(field, code, name).annotate(n=Count("pk"))
-    rows = [(r[field], f"{r[code]} {r[name]}") for r in found]
-    return rows, {(r[field], "n"): r["n"] for r in found}
+    found = (
+        charges(scope)
+        .filter(scope.on_days("charged_on"))
+        .order_by(code)
+        .values(field, code, name)
+        .annotate(n=Count("pk"))
+    )
+    return Table(
+        key,
+        title,
+        [(r[field], f"{r[code]} {r[name]}") for r in found],
+        [("n", "Charges")],
+        {(r[field], "n"): r["n"] for r in found},
+        note=f"Charges filed in the period; {noun} appears once it is charged.",
+    )
 
 
 def charges_by_statute(scope: Scope) -> Table:
-    rows, cells = _by_reference(
-        charges(scope).filter(scope.on_days("charged_on")), "statute", ("citation", "title")
-    )
-    return Table(
-        "charges_by_statute",
-        "Charges filed, by statute",
-        rows,
-        [("n", "Charges")],
-        cells,
-        note="Charges filed in the period; a statute appears once it is charged.",
-    )
+    return charges_by_reference(
+        scope, "statute", ("citation", "title"), "charges_by_statute",
+        "Charges filed, by statute", "a statute",
+    )  # fmt: skip
 
 
 def charges_by_nibrs(scope: Scope) -> Table:
-    rows, cells = _by_reference(
-        charges(scope).filter(scope.on_days("charged_on")), "nibrs_offense", ("code", "name")
-    )
-    return Table(
-        "charges_by_nibrs",
-        "Charges filed, by NIBRS offense",
-        rows,
-        [("n", "Charges")],
-        cells,
-        note="Charges filed in the period; an offense appears once it is charged.",
-    )
+    return charges_by_reference(
+        scope, "nibrs_offense", ("code", "name"), "charges_by_nibrs",
+        "Charges filed, by NIBRS offense", "an offense",
+    )  # fmt: skip
 
 
 def convictions(scope: Scope) -> Table:

@@ -24,9 +24,9 @@ def _scope(request) -> tuple[ReportFilterForm, reports.Scope | None]:
     return form, form.scope()
 
 
-def _page(request, template: str, build, **extra):
+def _page(request, template: str, build):
     form, scope = _scope(request)
-    context = {"form": form, "report": None, **extra}
+    context = {"form": form, "report": None, "quick_periods": _quick_periods(request)}
     status = 200
     if scope is None:
         status = 400
@@ -75,23 +75,13 @@ def _quick_periods(request) -> list[dict]:
 @require_GET
 @member_required
 def dashboard(request):
-    return _page(
-        request,
-        "taskforce/reports/dashboard.html",
-        reports.dashboard,
-        quick_periods=_quick_periods(request),
-    )
+    return _page(request, "taskforce/reports/dashboard.html", reports.dashboard)
 
 
 @require_GET
 @member_required
 def task_force_report(request):
-    return _page(
-        request,
-        "taskforce/reports/report.html",
-        reports.task_force_report,
-        quick_periods=_quick_periods(request),
-    )
+    return _page(request, "taskforce/reports/report.html", reports.task_force_report)
 
 
 @require_GET
