@@ -23,6 +23,7 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
 var:
 	mkdir -p var
 
+run: export MFA_EXEMPT_DEMO_USERS ?= 1
 run: $(VENV)/.installed var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo

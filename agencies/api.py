@@ -208,6 +208,7 @@ class MembershipViewSet(
 
     serializer_class = MembershipSerializer
     filterset_class = MembershipFilter
+    reauthentication_actions = ("create", "update", "partial_update", "end")
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):

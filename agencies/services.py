@@ -36,7 +36,7 @@ from agencies.selectors import (
     may_manage_agency,
     may_record_outreach,
 )
-from taskforce import audit
+from taskforce import audit, signin
 from taskforce.errors import InvalidTransition
 from taskforce.models import AuditAction, Deadline, DeadlineKind, DeadlineStatus
 
@@ -190,6 +190,10 @@ def update_membership(*, membership: Membership, by, **data) -> Membership:
         _may_manage_members(by, membership.agency, coordinator_flag=True)
     else:
         _may_manage_members(by, membership.agency, coordinator_flag=False)
+    access_fields = ("role", "starts", "ends", "is_coordinator")
+    changes_access = any(
+        field in data and data[field] != getattr(membership, field) for field in access_fields
+    )
     for field in ("role", "title", "starts", "ends", "is_coordinator"):
         if field in data:
             setattr(membership, field, data[field])
@@ -197,6 +201,9 @@ def update_membership(*, membership: Membership, by, **data) -> Membership:
     membership.full_clean()
     membership.save()
     sync_agency_groups(user=membership.user)
+    if changes_access:
+        # What the person may see has changed: every open session and token starts again.
+        signin.end_sessions(membership.user, reason="membership changed", by=by)
     if "ends" in data:
         deadlines.sync_membership(membership)
     audit.record(
@@ -232,8 +239,41 @@ def check_ended_memberships(*, today: dt.date | None = None) -> int:
         Q(ends__range=(today - dt.timedelta(days=1), today)) | Q(pk__in=still_held)
     )
     count = 0
-    for membership in ended.select_related("agency").order_by("pk"):
+    for membership in ended.select_related("agency", "user").order_by("pk"):
         deadlines.sync_membership(membership)
+        if membership.ends == today - dt.timedelta(days=1):
+            # A membership ended by date grants nothing from today on: the sessions and tokens
+            # opened under it end now (once, on the first day after its end), so that no page
+            # left open or token outlives the access.
+            signin.end_sessions(membership.user, reason="membership ended")
+        count += 1
+    return count
+
+
+# CJIS account management (AC-2(3)): an interactive account unused this long is disabled.
+INACTIVE_ACCOUNT_DAYS = 90
+
+
+def disable_inactive_accounts(*, now: dt.datetime | None = None) -> int:
+    """Disable every interactive account not signed in for ``INACTIVE_ACCOUNT_DAYS`` (counted
+    from its creation if it never signed in). Returns how many were disabled.
+
+    Superusers and staff are included: a dormant administrator account is the likeliest to be
+    taken over. Partner systems' service accounts never sign in (their tokens expire within
+    the hour and are asked for again) and are left alone.
+    """
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=INACTIVE_ACCOUNT_DAYS)
+    service_accounts = Membership.objects.filter(is_service_account=True).values("user_id")
+    idle = (
+        User.objects.filter(is_active=True)
+        .exclude(pk__in=service_accounts)
+        .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
+        .order_by("pk")
+    )
+    count = 0
+    for user in idle.iterator():
+        signin.disable_account(user, by=None, reason="inactive 90 days")
         count += 1
     return count
 

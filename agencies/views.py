@@ -22,6 +22,7 @@ from agencies import selectors, services
 from agencies.forms import AgencyForm, DirectoryFilterForm, MembershipCreateForm, MembershipEditForm
 from agencies.models import Agency, VocaCategory
 from taskforce.context_processors import memberships_in_force
+from taskforce.signin import reauthentication_required
 
 DIRECTORY_PAGE_SIZE = 25
 
@@ -156,6 +157,7 @@ def edit(request, pk: int):
 
 
 @member_required
+@reauthentication_required
 def membership_create(request, pk: int):
     agency = _visible_agency(request, pk)
     _may_manage(request, agency)
@@ -193,6 +195,7 @@ def _managed_membership(request, pk: int):
 
 
 @member_required
+@reauthentication_required
 def membership_edit(request, pk: int):
     membership = _managed_membership(request, pk)
     agency = membership.agency
@@ -219,6 +222,7 @@ def membership_edit(request, pk: int):
 
 @require_POST
 @member_required
+@reauthentication_required
 def membership_end(request, pk: int):
     membership = _managed_membership(request, pk)
     if membership.ends is not None and membership.ends < timezone.localdate():

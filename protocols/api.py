@@ -53,6 +53,7 @@ from protocols.models import (
     ProtocolTopic,
     ProtocolVersion,
 )
+from taskforce import uploads
 from taskforce.api import BaseViewSet
 from taskforce.drf import IdFilter, StableCursorPagination
 from taskforce.schema_hooks import SingleRecordSchema
@@ -379,7 +380,9 @@ class RenewSerializer(serializers.Serializer):
 
 
 class DocumentUploadSerializer(serializers.Serializer):
-    document = serializers.FileField(help_text="PDF or DOCX, checked on its content.")
+    document = serializers.FileField(
+        help_text="PDF or DOCX, checked on its content.", validators=[uploads.validate_document]
+    )
 
 
 class MouFilter(django_filters.FilterSet):
@@ -539,7 +542,9 @@ class ProtocolVersionSerializer(serializers.ModelSerializer):
 class NewProtocolVersionSerializer(serializers.Serializer):
     text = serializers.CharField()
     changes = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    document = serializers.FileField(required=False, help_text="PDF or DOCX, optional.")
+    document = serializers.FileField(
+        required=False, help_text="PDF or DOCX, optional.", validators=[uploads.validate_document]
+    )
 
 
 class ProtocolSerializer(serializers.ModelSerializer):

@@ -22,6 +22,7 @@ from protocols.models import (
     TypologyTraffickingType,
     Vote,
 )
+from taskforce import uploads
 from taskforce.forms import BootstrapFormMixin
 
 User = get_user_model()
@@ -164,7 +165,9 @@ class RenewForm(BootstrapFormMixin, forms.Form):
 
 
 class DocumentForm(BootstrapFormMixin, forms.Form):
-    document = forms.FileField(help_text="PDF or Word (DOCX).")
+    document = forms.FileField(
+        help_text="PDF or Word (DOCX).", validators=[uploads.validate_document]
+    )
 
 
 # --- Protocols -------------------------------------------------------------------------------
@@ -195,13 +198,23 @@ class ProtocolForm(BootstrapFormMixin, forms.Form):
 
 class NewProtocolForm(ProtocolForm):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}))
-    upload = forms.FileField(required=False, label="Document", help_text="PDF or DOCX, optional.")
+    upload = forms.FileField(
+        required=False,
+        label="Document",
+        help_text="PDF or DOCX, optional.",
+        validators=[uploads.validate_document],
+    )
 
 
 class ProtocolVersionForm(BootstrapFormMixin, forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}))
     changes = forms.CharField(max_length=500, required=False, label="What changed and why")
-    upload = forms.FileField(required=False, label="Document", help_text="PDF or DOCX, optional.")
+    upload = forms.FileField(
+        required=False,
+        label="Document",
+        help_text="PDF or DOCX, optional.",
+        validators=[uploads.validate_document],
+    )
 
 
 # --- Decisions -------------------------------------------------------------------------------

@@ -5,9 +5,15 @@ compartmented model shows only what the access layer gives the signed-in user.
 """
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from taskforce import access
+from taskforce import access, mfa, signin
 from taskforce.models import AuditEvent
+
+User = get_user_model()
 
 admin.site.site_header = "Task force administration"
 
@@ -55,3 +61,31 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Accounts ---------------------------------------------------------------------------------
+# Second-factor devices are not edited by hand: a reset goes through ``mfa.reset`` (audited, and
+# it ends the person's sessions), and a disable through ``signin.disable_account``.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AccountAdmin(UserAdmin):
+    actions = ["reset_second_factor"]
+
+    @admin.action(description="Reset the second factor (the person enrols again)")
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            mfa.reset(user, by=request.user)
+        self.message_user(request, f"Second factor reset for {queryset.count()} account(s).")
+
+    def save_model(self, request, obj, form, change):
+        disabling = change and "is_active" in form.changed_data and not obj.is_active
+        if disabling:
+            obj.is_active = True  # disable_account turns it off, ends sessions and audits
+        super().save_model(request, obj, form, change)
+        if disabling:
+            signin.disable_account(obj, by=request.user, reason="disabled by an administrator")

@@ -1,12 +1,24 @@
-"""Writing the audit trail. Ids only: never names, birth dates or free text from records."""
+"""Writing the audit trail. Ids only: never names, birth dates or free text from records.
+
+The trail fails closed: an event that cannot be written raises ``AuditWriteError``, which
+nothing catches, so the request (and its transaction) fails instead of acting unaudited.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from contextvars import ContextVar
 
-from django.db import models
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError, models, transaction
+from django.utils import timezone
 
 from taskforce.models import AuditAction, AuditEvent, AuditOutcome
+
+# CJIS keeps audit records at least a year; the database refuses to delete younger rows too
+# (migration 0006), so a lower setting could only fail.
+AUDIT_RETENTION_MINIMUM_DAYS = 365
 
 # Set by AuditContextMiddleware for the duration of a request, so services can audit without
 # carrying the request around.
@@ -77,14 +89,62 @@ def record(
     if survive_rollback and request is not None:
         request._pending_audit_events = [*getattr(request, "_pending_audit_events", []), event]
         return None
-    event.save()
+    _write(event)
     return event
 
 
-def flush_pending(request) -> None:
-    for event in getattr(request, "_pending_audit_events", ()):
+class AuditWriteError(RuntimeError):
+    """An audit event could not be written. Deliberately not a ``DatabaseError``: handlers that
+    turn an ``IntegrityError`` into a 409, or retry a savepoint, must not absorb it."""
+
+
+def _write(event: AuditEvent) -> None:
+    try:
         event.save()
-    request._pending_audit_events = []
+    except DatabaseError as error:
+        raise AuditWriteError(f"Could not write the audit event ({event.action}).") from error
 
 
-__all__ = ["AuditAction", "AuditOutcome", "current_request", "record"]
+def flush_pending(request) -> None:
+    """Write the refusals queued during the request, all or none. Called after the view's
+    transaction ended (refusals roll the view back); a failure raises, and the caller answers
+    500 instead of the view's response."""
+    pending, request._pending_audit_events = getattr(request, "_pending_audit_events", []), []
+    if not pending:
+        return
+    with transaction.atomic():
+        for event in pending:
+            _write(event)
+
+
+def retention_days() -> int:
+    """``AUDIT_RETENTION_DAYS`` (365 by default); less than a year is a configuration error."""
+    days = getattr(settings, "AUDIT_RETENTION_DAYS", AUDIT_RETENTION_MINIMUM_DAYS)
+    if days < AUDIT_RETENTION_MINIMUM_DAYS:
+        raise ImproperlyConfigured(
+            f"AUDIT_RETENTION_DAYS must be at least {AUDIT_RETENTION_MINIMUM_DAYS}, not {days}."
+        )
+    return days
+
+
+@transaction.atomic
+def purge_expired(*, now: dt.datetime | None = None) -> int:
+    """Delete the audit events older than the retention period; the number deleted.
+
+    The model refuses every delete, so this one goes around it on purpose, as one DELETE
+    bounded by the cutoff. The database refuses it too for any row younger than a year. The
+    purge itself is recorded, in the same transaction.
+    """
+    days = retention_days()
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    expired = AuditEvent.objects.filter(at__lt=cutoff)
+    count = expired._raw_delete(expired.db)
+    record(
+        AuditAction.PURGE,
+        object_type=AuditEvent._meta.label_lower,
+        detail={"count": count, "cutoff": cutoff.isoformat(), "retention_days": days},
+    )
+    return count
+
+
+__all__ = ["AuditAction", "AuditOutcome", "AuditWriteError", "current_request", "record"]

@@ -13,9 +13,11 @@ from django.db import IntegrityError
 from django.http import Http404
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from rest_framework import exceptions, permissions, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import CursorPagination
 
 from agencies.selectors import is_member
+from taskforce import signin
 from taskforce.errors import InvalidTransition
 
 
@@ -62,6 +64,23 @@ class IsActiveMember(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return bool(request.user and request.user.is_authenticated and is_member(request.user))
+
+
+class RecentlyAuthenticated(permissions.BasePermission):
+    """A privileged action over a browser session needs a fresh password and code, as on the
+    pages. A view lists such actions in ``reauthentication_actions``. Bearer tokens are not
+    sessions: a partner system's token is itself at most an hour old."""
+
+    message = (
+        "Confirm your password and code again at /accounts/reauthenticate/ before this action."
+    )
+
+    def has_permission(self, request, view) -> bool:
+        if getattr(view, "action", None) not in getattr(view, "reauthentication_actions", ()):
+            return True
+        if not isinstance(request.successful_authenticator, SessionAuthentication):
+            return True
+        return signin.recently_authenticated(request)
 
 
 class StableCursorPagination(CursorPagination):

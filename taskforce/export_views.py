@@ -16,6 +16,7 @@ from agencies.views import member_required
 from taskforce import audit, exports, periods
 from taskforce.context_processors import memberships_in_force
 from taskforce.models import AuditAction, AuditOutcome
+from taskforce.signin import reauthentication_required
 from taskforce.spreadsheets import FORMATS, download
 from victims.selectors import may_see_immigration
 
@@ -58,6 +59,7 @@ def export_list(request):
 
 @require_GET
 @member_required
+@reauthentication_required
 def export_download(request, pk: str):
     """One dataset (``pk``: its slug) as a file: ``?file=csv`` or ``?file=xlsx``, optionally
     ``&period=FY2027``."""

@@ -4,6 +4,13 @@ from taskforce.audit import current_request, flush_pending
 
 
 class AuditContextMiddleware:
+    """Makes the request known to ``taskforce.audit.record`` and writes the refusals it queued.
+
+    Innermost in ``MIDDLEWARE``, so it runs outside the view's transaction (``ATOMIC_REQUESTS``):
+    a refusal stays on record although the view rolled back. If writing them fails, the error
+    propagates and Django answers 500: the caller never gets the view's response unaudited.
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -11,7 +18,6 @@ class AuditContextMiddleware:
         token = current_request.set(request)
         try:
             response = self.get_response(request)
-            # Outside the view's transaction: refusals stay on record even when it rolled back.
             flush_pending(request)
             return response
         finally:

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase
 
 
@@ -54,6 +55,14 @@ class AuditAction(models.TextChoices):
     GRANT = "grant", "Grant"
     REVOKE = "revoke", "Revoke"
     EXPORT = "export", "Export"
+    LOCK = "lock", "Account locked"
+    UNLOCK = "unlock", "Account unlocked"
+    MFA_ENROL = "mfa_enrol", "Second factor enrolled"
+    MFA_RESET = "mfa_reset", "Second factor reset"
+    REAUTHENTICATE = "reauthenticate", "Re-authenticated"
+    DISABLE = "disable", "Account disabled"
+    END_SESSIONS = "end_sessions", "Sessions ended"
+    PURGE = "purge", "Purge"
 
 
 class AuditOutcome(models.TextChoices):
@@ -350,3 +359,73 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"Digest for user #{self.user_id} on {self.day}"
+
+
+class SignInStep(models.TextChoices):
+    PASSWORD = "password", "Password"
+    OTP = "otp", "One-time code"
+    TOKEN = "token", "OAuth2 client secret"
+
+
+class SignInFailure(models.Model):
+    """One failed sign-in attempt, kept to count failures per account and per address.
+
+    ``username`` is what was typed (an account that does not exist is still counted for the
+    address); ``user`` is set when it named a real account.
+    """
+
+    at = models.DateTimeField(default=timezone.now)
+    step = models.CharField(max_length=10, choices=SignInStep.choices)
+    username = models.CharField(max_length=150, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    source_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "at"], name="signin_failure_user"),
+            models.Index(fields=["source_ip", "at"], name="signin_failure_ip"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.step} {self.username}"
+
+
+class AccountLock(models.Model):
+    """An account locked after repeated failures, until a supervisor or an administrator
+    unlocks it. The rows stay as the account's lock history."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_locks"
+    )
+    step = models.CharField(max_length=10, choices=SignInStep.choices)
+    locked_at = models.DateTimeField(default=timezone.now)
+    unlocked_at = models.DateTimeField(null=True, blank=True)
+    unlocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(unlocked_at__isnull=True),
+                name="one_open_lock_per_account",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"lock of user {self.user_id} at {self.locked_at:%Y-%m-%d %H:%M}"
+
+
+class UserSession(models.Model):
+    """Which browser sessions belong to which account, so that a disable, a role change or a
+    second-factor reset can end all of them at once."""
+
+    session_key = models.CharField(max_length=40, primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"session of user {self.user_id}"

@@ -14,6 +14,7 @@ from taskforce import audit, reports
 from taskforce.models import AuditAction
 from taskforce.periods import Period
 from taskforce.report_forms import ReportFilterForm
+from taskforce.signin import reauthentication_required
 from taskforce.spreadsheets import FORMATS, Sheet, download
 
 
@@ -92,6 +93,7 @@ def nondiscrimination(request):
 
 @require_GET
 @member_required
+@reauthentication_required
 def report_download(request):
     """The task force report as a file: ``?file=xlsx`` (the default) or ``csv``, with the page's
     filters."""

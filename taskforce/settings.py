@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -42,6 +43,13 @@ ENVIRONMENT_VARIABLES = (
     "PORT",
     "WEB_CONCURRENCY",
     "LOAD_PASSWORD",
+    "MFA_EXEMPT_DEMO_USERS",
+    "SIGNIN_ACCOUNT_FAILURE_LIMIT",
+    "SIGNIN_ADDRESS_FAILURE_LIMIT",
+    "SIGNIN_FAILURE_WINDOW_SECONDS",
+    "AUDIT_RETENTION_DAYS",
+    "FIELD_ENCRYPTION_KEYS",
+    "FIELD_INDEX_KEY",
 )
 
 DEBUG = env.bool("DEBUG", default=False)
@@ -55,6 +63,35 @@ if not SECRET_KEY:
             "print(secrets.token_urlsafe(50))'`), or set DEBUG=1 for the embedded demo."
         )
     SECRET_KEY = "embedded-debug-only-not-a-secret"  # noqa: S105 - only ever used with DEBUG on
+
+# Field-level encryption of victims' identifying values (taskforce/crypto.py). The first key
+# encrypts and every key decrypts: rotate by putting a new key first, running
+# `manage.py rotate_field_keys`, then removing the old key. The index key hashes the words of
+# names so they can still be searched; it must never change (every stored hash depends on it).
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+FIELD_INDEX_KEY = env.str("FIELD_INDEX_KEY", default="")
+if not (FIELD_ENCRYPTION_KEYS and FIELD_INDEX_KEY):
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS and FIELD_INDEX_KEY must be set: with DEBUG off the system "
+            "refuses to start without the keys that protect victims' identifying fields. Generate "
+            'an encryption key with `python -c "from cryptography.fernet import Fernet; '
+            "print(Fernet.generate_key().decode())\"` and an index key with `python -c 'import "
+            "secrets; print(secrets.token_urlsafe(32))'`, or set DEBUG=1 for the embedded demo."
+        )
+    # Only ever used with DEBUG on (embedded demo, tests); the same as taskforce.crypto's.
+    FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [
+        "5FRdIMTzSM1_VkAeLKbjRIN_dc7imwpjRJCFsSug5Uo="
+    ]
+    FIELD_INDEX_KEY = FIELD_INDEX_KEY or "embedded-debug-only-field-index-key"
+for _position, _key in enumerate(FIELD_ENCRYPTION_KEYS, start=1):
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"FIELD_ENCRYPTION_KEYS: key number {_position} is not a Fernet key "
+            "(32 url-safe base64-encoded bytes)."
+        ) from None
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -77,6 +114,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "oauth2_provider",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "taskforce",
     "agencies",
     "cases",
@@ -86,12 +126,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "taskforce.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "taskforce.signin_middleware.SignInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "taskforce.middleware.AuditContextMiddleware",
 ]
@@ -158,9 +200,42 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
+    {"NAME": "taskforce.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # The shipped breached list (taskforce/passwords.py); PASSWORD_BREACHED_LIST replaces it.
+    {"NAME": "taskforce.passwords.BreachedPasswordValidator"},
+    {"NAME": "taskforce.passwords.TaskForceWordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id for every new password; PBKDF2 still checks older hashes, which are re-hashed with
+# Argon2 at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+# Second factor (django-otp): the app's codes are checked by our own rules (taskforce.mfa), and
+# repeated failures lock the account (taskforce.lockout) rather than slowing the device down.
+OTP_TOTP_ISSUER = env.str("TASKFORCE_NAME", default="Regional Anti-Human Trafficking Task Force")
+OTP_TOTP_SYNC = False
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# The embedded demo's own accounts may sign in without a second factor, only with DEBUG on
+# (`make run` sets it); a real deployment is refused at start with it set.
+MFA_EXEMPT_DEMO_USERS = env.bool("MFA_EXEMPT_DEMO_USERS", default=False)
+if MFA_EXEMPT_DEMO_USERS and not DEBUG:
+    raise ImproperlyConfigured(
+        "MFA_EXEMPT_DEMO_USERS is only allowed with DEBUG on (the embedded demo). Every account "
+        "of a real deployment signs in with a second factor."
+    )
+
+# Lockout (CJIS 5.5.3): this many failed steps for one account within the window lock it until
+# a supervisor, a coordinator or an administrator unlocks it; this many from one address refuse
+# the address for the rest of the window, without locking anyone.
+SIGNIN_ACCOUNT_FAILURE_LIMIT = env.int("SIGNIN_ACCOUNT_FAILURE_LIMIT", default=5)
+SIGNIN_ADDRESS_FAILURE_LIMIT = env.int("SIGNIN_ADDRESS_FAILURE_LIMIT", default=20)
+SIGNIN_FAILURE_WINDOW_SECONDS = env.int("SIGNIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
+SIGNIN_FAILURE_RETENTION_DAYS = 30
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -184,6 +259,12 @@ STORAGES = {
 }
 # Uploaded documents live outside static/ and are only served through the access layer.
 MEDIA_ROOT = VAR_DIR / "media"
+# Request limits: form fields and JSON bodies up to 2.5 MB; larger files go to a temporary file
+# while they are checked; a handful of files per form. Documents have their own limit below.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 # Largest governance document (MOU or protocol, PDF or DOCX) accepted for upload, in bytes.
 GOVERNANCE_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -198,10 +279,29 @@ EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="taskforce@localhost")
 
 SESSION_COOKIE_HTTPONLY = True
+# Lax, not Strict: the reminder emails link into the system, and under Strict a link followed
+# from a webmail page arrives without the session, so every such link would ask for the password
+# and second factor again. Lax still keeps the cookie off cross-site posts, frames and fetches;
+# the CSRF token guards every change besides.
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# Scripts take the CSRF token from the page (<meta name="csrf-token">), never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
+if not DEBUG:
+    # The __Host- prefix makes the browser insist on Secure, Path=/ and no Domain, so no other
+    # host (a subdomain included) can set or shadow these cookies. The embedded mode (DEBUG on,
+    # plain http on 127.0.0.1) keeps the plain names: browsers drop __Host- cookies that are not
+    # Secure, and a Secure cookie is never sent over plain http.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
+SESSION_COOKIE_PATH = "/"
+CSRF_COOKIE_PATH = "/"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -220,7 +320,10 @@ REST_FRAMEWORK = {
         "taskforce.drf.PartnerOAuth2Authentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["taskforce.drf.IsActiveMember"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "taskforce.drf.IsActiveMember",
+        "taskforce.drf.RecentlyAuthenticated",
+    ],
     "DEFAULT_PAGINATION_CLASS": "taskforce.drf.StableCursorPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
@@ -289,6 +392,9 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "taskforce.schema_hooks.document_error_responses",
     ],
+    # The schema is generated with --fail-on-warn in tests/api/test_schema.py. The deploy check's
+    # own run uses a request from host "testserver", which production ALLOWED_HOSTS refuses.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
     "OAUTH2_FLOWS": ["clientCredentials"],
     "OAUTH2_TOKEN_URL": "/oauth/token/",
     "OAUTH2_SCOPES": {"read": "Read", "write": "Write"},
@@ -299,6 +405,15 @@ OAUTH2_PROVIDER = {
     "SCOPES": {"read": "Read", "write": "Write"},
     "DEFAULT_SCOPES": ["read", "write"],
     "PKCE_REQUIRED": True,
+    # RFC 9700 (OAuth 2.0 security best current practice); only client credentials are offered.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,  # tokens stored hashed
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
 
 # --- Celery ---------------------------------------------------------------------------------
@@ -366,6 +481,21 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60 * 60,
         "options": {"expires": 30 * 60},
     },
+    "purge-expired-audit-events": {
+        "task": "taskforce.tasks.purge_expired_audit_events",
+        "schedule": crontab(minute=45, hour=3),
+        "options": {"expires": 6 * 60 * 60},
+    },
+    "purge-signin-failures": {
+        "task": "taskforce.tasks.purge_signin_failures",
+        "schedule": crontab(minute=15, hour=3),
+        "options": {"expires": 6 * 60 * 60},
+    },
+    "disable-inactive-accounts": {
+        "task": "agencies.tasks.disable_inactive_accounts",
+        "schedule": crontab(minute=45, hour=DAILY_DIGEST_HOUR - 1),
+        "options": {"expires": 6 * 60 * 60},
+    },
     "check-ended-memberships": {
         "task": "agencies.tasks.check_ended_memberships",
         "schedule": crontab(minute=30, hour=DAILY_DIGEST_HOUR - 1),
@@ -386,3 +516,9 @@ LOGGING = {
 REPORT_SUPPRESSION_THRESHOLD = env.int("REPORT_SUPPRESSION_THRESHOLD", default=5)
 if REPORT_SUPPRESSION_THRESHOLD < 2:
     raise ImproperlyConfigured("REPORT_SUPPRESSION_THRESHOLD must be 2 or more.")
+
+# CJIS 5.4.7: audit records are kept at least a year. The retention job deletes only older rows,
+# and on PostgreSQL the database itself refuses any earlier delete and every update.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+if AUDIT_RETENTION_DAYS < 365:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 365.")

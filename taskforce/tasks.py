@@ -7,7 +7,7 @@ import smtplib
 from celery import shared_task
 from django.conf import settings
 
-from taskforce import deadlines, services
+from taskforce import audit, deadlines, services
 
 logger = logging.getLogger(__name__)
 
@@ -18,6 +18,11 @@ EMAIL_ERRORS = (smtplib.SMTPException, OSError)
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def purge_idempotency_records() -> int:
     return services.purge_idempotency_records()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def purge_expired_audit_events() -> int:
+    return audit.purge_expired()
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -43,3 +48,10 @@ def send_notification_email(self, notification_id: int) -> str:
             logger.warning("email for notification %s failed: %s", notification_id, error)
             return "failed"
         raise self.retry(exc=error, countdown=delays[self.request.retries]) from error
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def purge_signin_failures() -> int:
+    from taskforce import lockout
+
+    return lockout.purge_failures()

@@ -2,8 +2,8 @@
 /api/v1/me/, /api/v1/..., /api/schema/, /api/docs/."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from oauth2_provider import views as oauth_views
 from rest_framework.routers import DefaultRouter
@@ -14,6 +14,7 @@ from protocols import api as protocols_api
 from taskforce import deadline_api, deadline_views, report_api, views
 from taskforce.api import MeView
 from taskforce.health import healthz
+from taskforce.oauth_views import TokenView
 from victims import api as victims_api
 
 router = DefaultRouter(trailing_slash=True)
@@ -28,12 +29,8 @@ deadline_api.register(router)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("taskforce.signin_urls")),
+    path("accounts/", include("taskforce.lockout_urls")),
     path("api/v1/me/", MeView.as_view(), name="api-me"),
     path(
         "api/v1/reports/dashboard/",
@@ -54,8 +51,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Partner systems: OAuth2 client credentials only (no browser authorization flow).
-    path("oauth/token/", oauth_views.TokenView.as_view(), name="oauth-token"),
+    path("oauth/token/", TokenView.as_view(), name="oauth-token"),
     path("oauth/revoke_token/", oauth_views.RevokeTokenView.as_view(), name="oauth-revoke"),
+    # The admin signs in through the same steps as everyone (notice, lockout, second factor).
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     path("", views.home, name="home"),
     path("audit/", views.audit_log, name="audit-log"),

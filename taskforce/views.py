@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
 
-from agencies.roles import ROLES_BY_DISCIPLINE, Discipline
+from agencies.roles import ROLES_BY_DISCIPLINE, SUPERVISOR_ROLES, Discipline
 from agencies.selectors import agency_directory
 from cases.home import investigations_context, prosecution_context
 from taskforce.context_processors import memberships_in_force
@@ -72,6 +72,8 @@ def home(request):
     sections = home_sections(memberships)
     # Every role's home page opens with the deadlines panel.
     context = {"sections": sections, **deadlines_context(request)}
+    # Who may unlock a locked colleague (taskforce.lockout), from the memberships already read.
+    context["may_unlock"] = any(m.is_coordinator or m.role in SUPERVISOR_ROLES for m in memberships)
     if "coordinator" in sections:
         context["agency_counts"], context["agency_total"] = _agency_counts(request.user)
     if "investigations" in sections:

@@ -20,11 +20,13 @@ from __future__ import annotations
 import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from oauth2_provider.models import AbstractAccessToken
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
 from agencies.models import Agency, Language, Membership, ServiceType
@@ -242,6 +244,21 @@ class VictimCreateSerializer(VictimSerializer):
         fields = [*VictimSerializer.Meta.fields, "agency"]
 
 
+class ProfileSearchFilter(SearchFilter):
+    """``?search=``: whole words of a name, or a record number.
+
+    Names are encrypted at rest, so the database cannot run ``icontains`` on them; the search
+    matches the blind index of whole words instead (``selectors.profile_search``)."""
+
+    search_description = (
+        "Whole words of the given name, family name or alias (exact words, any case or accent; "
+        "a part of a word matches nothing), or the record number."
+    )
+
+    def filter_queryset(self, request, queryset, view):
+        return selectors.profile_search(queryset, request.query_params.get(self.search_param, ""))
+
+
 class VictimFilter(django_filters.FilterSet):
     trafficking_type = django_filters.ChoiceFilter(choices=TraffickingType.choices)
     minor = django_filters.BooleanFilter(field_name="is_minor")
@@ -264,8 +281,10 @@ class VictimViewSet(
 
     queryset = VictimWitness.objects.select_related("primary_language")
     serializer_class = VictimSerializer
+    # Sharing opens the record to another agency.
+    reauthentication_actions = ("share",)
     filterset_class = VictimFilter
-    search_fields = ["given_name", "family_name", "alias"]
+    filter_backends = [DjangoFilterBackend, ProfileSearchFilter]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -394,7 +413,7 @@ class ClientViewSet(
     queryset = Client.objects.select_related("primary_language", "case_manager")
     serializer_class = ClientSerializer
     filterset_class = ClientFilter
-    search_fields = ["given_name", "family_name", "alias"]
+    filter_backends = [DjangoFilterBackend, ProfileSearchFilter]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_serializer_class(self):
@@ -870,6 +889,8 @@ class ConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Compartme
     queryset = Consent.objects.select_related("client", "language", "recorded_by", "revoked_by")
     serializer_class = ConsentSerializer
     filterset_class = ConsentFilter
+    # A release opens the client's record to another agency.
+    reauthentication_actions = ("create",)
 
     def get_serializer_class(self):
         return {
@@ -1197,6 +1218,7 @@ class ImmigrationReliefViewSet(
 
     queryset = ImmigrationRelief.objects.select_related("recorded_by")
     serializer_class = ImmigrationReliefSerializer
+    reauthentication_actions = ("share",)
     filterset_class = ImmigrationReliefFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 

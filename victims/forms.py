@@ -85,7 +85,7 @@ class VictimFilterForm(BootstrapFormMixin, forms.Form):
         required=False,
         max_length=100,
         label="Search",
-        help_text="Name or alias.",
+        help_text="A whole name or alias (e.g. Rosa), or the record number.",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     trafficking_type = forms.ChoiceField(
@@ -99,7 +99,7 @@ class ClientFilterForm(BootstrapFormMixin, forms.Form):
         required=False,
         max_length=100,
         label="Search",
-        help_text="Name or alias.",
+        help_text="A whole name or alias (e.g. Rosa), or the record number.",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     status = forms.ChoiceField(required=False, choices=_any("Any status", ClientStatus.choices))

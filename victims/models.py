@@ -21,6 +21,12 @@ from django.utils import timezone
 
 from agencies.roles import Compartment
 from cases.models import Gender, TraffickingType
+from taskforce.crypto import (
+    EncryptedCharField,
+    EncryptedDateField,
+    EncryptedEmailField,
+    NameIndexField,
+)
 from taskforce.models import CompartmentedModel, GrantBase
 
 MINOR_AGE = 18
@@ -113,12 +119,19 @@ class ExitReason(models.TextChoices):
 
 class VictimProfile(CompartmentedModel):
     """What an intake records about a person (DOMAIN §4). Age and minority are derived by the
-    services from the date of birth or the estimated age at identification, never typed."""
+    services from the date of birth or the estimated age at identification, never typed.
 
-    given_name = models.CharField(max_length=80, blank=True)
-    family_name = models.CharField(max_length=80, blank=True)
-    alias = models.CharField(max_length=80, blank=True, help_text="Name the person goes by.")
-    date_of_birth = models.DateField(null=True, blank=True)
+    Names, date of birth, contact details and the A-number are encrypted at rest
+    (``taskforce.crypto``): the database can neither search nor sort them. Names are found
+    through ``name_index`` (exact whole words); counts by age use the stored, non-identifying
+    ``age_at_identification`` and ``is_minor``."""
+
+    given_name = EncryptedCharField(max_length=80, blank=True)
+    family_name = EncryptedCharField(max_length=80, blank=True)
+    alias = EncryptedCharField(max_length=80, blank=True, help_text="Name the person goes by.")
+    # Keyed hashes of the words of the three names, the only way to search them.
+    name_index = NameIndexField(sources=("given_name", "family_name", "alias"))
+    date_of_birth = EncryptedDateField(null=True, blank=True)
     estimated_age = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="When the date of birth is unknown: age at identification."
     )
@@ -150,12 +163,12 @@ class VictimProfile(CompartmentedModel):
         max_length=10, choices=TraffickingType.choices, default=TraffickingType.UNKNOWN
     )
     # Contact details: how to reach the person safely.
-    phone = models.CharField(max_length=32, blank=True)
-    email = models.EmailField(blank=True)
-    address = models.CharField(max_length=250, blank=True)
-    safe_contact_notes = models.CharField(max_length=250, blank=True)
+    phone = EncryptedCharField(max_length=32, blank=True)
+    email = EncryptedEmailField(blank=True)
+    address = EncryptedCharField(max_length=250, blank=True)
+    safe_contact_notes = EncryptedCharField(max_length=250, blank=True)
     # Protected immigration identifier (8 U.S.C. 1367).
-    a_number = models.CharField("A-number", max_length=12, blank=True)
+    a_number = EncryptedCharField("A-number", max_length=12, blank=True)
     enrolled_on = models.DateField(null=True, blank=True)
     exited_on = models.DateField(null=True, blank=True)
     exit_reason = models.CharField(max_length=15, choices=ExitReason.choices, blank=True)
@@ -297,7 +310,7 @@ class Referral(CompartmentedModel):
     services_requested = models.ManyToManyField("agencies.ServiceType", related_name="+")
     urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
     # What the sender chose to share.
-    shared_name = models.CharField(max_length=80, blank=True)
+    shared_name = EncryptedCharField(max_length=80, blank=True)
     shared_age = models.PositiveSmallIntegerField(null=True, blank=True)
     is_minor = models.BooleanField(default=False, editable=False)
     shared_gender = models.CharField(
@@ -311,7 +324,7 @@ class Referral(CompartmentedModel):
         max_length=10, choices=TraffickingType.choices, default=TraffickingType.UNKNOWN
     )
     foreign_national = models.BooleanField(null=True, blank=True)
-    contact_instructions = models.CharField(
+    contact_instructions = EncryptedCharField(
         max_length=250, blank=True, help_text="How the provider may safely reach the person."
     )
     situation = models.TextField(blank=True, help_text="What the provider needs to know.")
@@ -417,9 +430,10 @@ class Consent(CompartmentedModel):
     sharing_form = models.CharField(max_length=12, choices=SharingForm.choices)
     starts_on = models.DateField()
     expires_on = models.DateField()
-    signer_name = models.CharField(max_length=120)
+    # The signer is the client or a parent: names, encrypted at rest like the client's own.
+    signer_name = EncryptedCharField(max_length=120)
     signer_role = models.CharField(max_length=20, choices=SignerRole.choices)
-    parent_name = models.CharField(
+    parent_name = EncryptedCharField(
         max_length=120, blank=True, help_text="Non-abusive parent or guardian signing with a minor."
     )
     signer_not_suspected_abuser = models.BooleanField(default=False)
@@ -686,7 +700,8 @@ class ImmigrationRelief(CompartmentedModel):
     # Computed by the services from the clocks of DOMAIN §6.
     due_at = models.DateTimeField(null=True, blank=True, editable=False)
     file_by = models.DateField(null=True, blank=True, editable=False)
-    receipt_number = models.CharField(max_length=20, blank=True)
+    # A USCIS receipt number identifies the person's application (8 U.S.C. 1367).
+    receipt_number = EncryptedCharField(max_length=20, blank=True)
     notes = models.CharField(max_length=500, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -18,7 +18,7 @@ from agencies.roles import (
     roles_that_may,
 )
 from protocols.selectors import typology_leads
-from taskforce import access
+from taskforce import access, crypto
 from victims.models import (
     Client,
     ClientNote,
@@ -37,14 +37,19 @@ from victims.models import (
 # --- victims and clients ----------------------------------------------------------------------
 
 
-def _profile_search(qs, search: str):
+def profile_search(qs, search: str):
+    """Records named by every word of ``search`` (given name, family name or alias), or the
+    record numbered ``search``.
+
+    Names are encrypted at rest, so the database matches keyed hashes of whole words
+    (``taskforce.crypto.name_index_q``): "Rosa" finds "Rosa Delgado" in any case or accent, but
+    a part of a word ("Ros") finds nothing."""
+    search = (search or "").strip()
     if not search:
         return qs
-    condition = (
-        Q(given_name__icontains=search)
-        | Q(family_name__icontains=search)
-        | Q(alias__icontains=search)
-    )
+    condition = crypto.name_index_q(search)
+    if condition is None:
+        return qs.none()
     if search.isdigit():
         condition |= Q(pk=int(search)) if len(search) < 18 else Q(pk__in=[])
     return qs.filter(condition)
@@ -62,7 +67,7 @@ def victims_for(
     qs = access.visible(user, VictimWitness.objects.all()).select_related(
         "owner_agency", "primary_language"
     )
-    qs = _profile_search(qs, search)
+    qs = profile_search(qs, search)
     if trafficking_type:
         qs = qs.filter(trafficking_type=trafficking_type)
     if minor is not None:
@@ -80,7 +85,7 @@ def clients_for(
     qs = access.visible(user, Client.objects.all()).select_related(
         "owner_agency", "primary_language", "case_manager"
     )
-    qs = _profile_search(qs, search)
+    qs = profile_search(qs, search)
     if status:
         qs = qs.filter(status=status)
     if minor is not None:

@@ -33,6 +33,7 @@ from taskforce import access
 from taskforce.context_processors import memberships_in_force
 from taskforce.errors import InvalidTransition
 from taskforce.pages import CompartmentDetailView, WindowPage, form_page, submit_form
+from taskforce.signin import reauthentication_required
 from victims import forms, selectors, services
 from victims.models import (
     Client,
@@ -1038,6 +1039,7 @@ def consent_url(pk: int) -> str:
 
 
 @login_required
+@reauthentication_required
 def consent_create(request, pk: int):
     client = _client_for_change(request, pk)
     provider = client.owner_agency

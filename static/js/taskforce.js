@@ -35,4 +35,25 @@
       evt.detail.headers["X-CSRFToken"] = token;
     }
   });
+
+  // Progress bars carry their value in data-tf-percent: the Content-Security-Policy refuses
+  // style attributes, but a width set from script (CSSOM) is allowed. Also after htmx swaps.
+  function sizeProgressBars(root) {
+    var bars = root.querySelectorAll("[data-tf-percent]");
+    for (var i = 0; i < bars.length; i++) {
+      var percent = Math.max(0, Math.min(100, Number(bars[i].dataset.tfPercent) || 0));
+      bars[i].style.width = percent + "%";
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () {
+      sizeProgressBars(document);
+    });
+  } else {
+    sizeProgressBars(document);
+  }
+  document.addEventListener("htmx:afterSettle", function () {
+    sizeProgressBars(document);
+  });
 })();

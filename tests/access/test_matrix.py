@@ -14,7 +14,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import CharField, Count, Max, Value
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -45,6 +44,7 @@ from tests.access import (
     deadlines_matrix,
     governance_matrix,
     reports_matrix,
+    signin_matrix,
     victims_matrix,
     victims_pages_matrix,
 )
@@ -87,9 +87,17 @@ from tests.access.api_matrix import (
 )
 from tests.access.matrix_types import Row
 from tests.access.pages_matrix import PAGE_ROWS
+from tests.access.signin_matrix import (
+    PASSWORD_ONLY,
+    PASSWORD_ONLY_ACCOUNT,
+    SIGN_IN_ROUTES,
+    password_only_rows,
+)
 from tests.conftest import build_world
 from tests.factories import UserFactory, make_agency, make_member
 from tests.isolation.models import Dossier
+from tests.signin import SignedInClient as Client
+from tests.signin import mark_signed_in
 
 
 def _unique(rows: list[Row]) -> list[Row]:
@@ -108,9 +116,13 @@ SECTIONS = (
     community_matrix,
     deadlines_matrix,
     reports_matrix,
+    signin_matrix,
 )
 API_ROWS = _unique([*api_matrix.API_ROWS, *(row for s in SECTIONS for row in s.API_ROWS)])
 ALL_PAGE_ROWS = _unique([*PAGE_ROWS, *(row for s in SECTIONS for row in s.PAGE_ROWS)])
+_password_only_api, _password_only_pages = password_only_rows(API_ROWS, ALL_PAGE_ROWS)
+API_ROWS = _unique([*API_ROWS, *_password_only_api])
+ALL_PAGE_ROWS = _unique([*ALL_PAGE_ROWS, *_password_only_pages])
 
 # Routes with no access semantics of their own, left out of the coverage check:
 EXEMPT_PREFIXES = (
@@ -171,7 +183,10 @@ class Targets:
 
     def user(self, persona: str):
         # Fresh from the database: per-request memos on a shared instance must not leak.
-        return None if persona == ANONYMOUS else User.objects.get(username=persona)
+        if persona == ANONYMOUS:
+            return None
+        username = PASSWORD_ONLY_ACCOUNT if persona == PASSWORD_ONLY else persona
+        return User.objects.get(username=username)
 
 
 def _open(world, title: str, by: str, agency: str, **extra):
@@ -436,7 +451,9 @@ def snapshot() -> tuple:
 
 
 def refused_write(row: Row) -> bool:
-    return row.method not in ("GET", "HEAD", "OPTIONS") and row.expected >= 400
+    if row.method in ("GET", "HEAD", "OPTIONS"):
+        return False
+    return row.expected >= 400 or (row.persona == PASSWORD_ONLY and row.route != "logout")
 
 
 def run_checked(row: Row, targets: Targets, run) -> None:
@@ -455,7 +472,11 @@ def run_checked(row: Row, targets: Targets, run) -> None:
 def run_api_row(row: Row, targets: Targets):
     client = APIClient()
     user = targets.user(row.persona)
-    if user is not None:
+    if row.persona == PASSWORD_ONLY:
+        # A real session cookie, past the password only: what a browser would send.
+        client.force_login(user)
+        mark_signed_in(client, user, second_factor=False)
+    elif user is not None:
         client.force_authenticate(user=user)
     url, data, method = url_for(row, targets), targets.data(row), row.method.lower()
     if data is None:
@@ -473,6 +494,8 @@ def run_page_row(row: Row, targets: Targets):
     user = targets.user(row.persona)
     if user is not None:
         client.force_login(user)
+    if row.persona == PASSWORD_ONLY:
+        mark_signed_in(client, user, second_factor=False)
     url, data, method = url_for(row, targets), targets.data(row), row.method.lower()
     return getattr(client, method)(url) if data is None else getattr(client, method)(url, data)
 
@@ -484,6 +507,8 @@ def check(row: Row, response) -> None:
         assert text not in body, f"{row}\n-> body shows {text!r}"
     if row.persona == ANONYMOUS and row.expected == 302 and row.route not in ("logout",):
         assert "login" in response["Location"], response["Location"]
+    if row.persona == PASSWORD_ONLY and row.expected == 302 and row.route not in SIGN_IN_ROUTES:
+        assert response["Location"].startswith("/accounts/two-factor/"), response["Location"]
 
 
 def row_id(row: Row) -> str:

@@ -844,7 +844,7 @@ class TestDeadlineBudgets:
 
 
 def page_queries(user, url: str) -> tuple[int, list[str]]:
-    from django.test import Client
+    from tests.signin import SignedInClient as Client
 
     client = Client()
     client.force_login(user)

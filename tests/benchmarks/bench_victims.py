@@ -23,7 +23,6 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count
-from django.test import Client as PageClient
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
@@ -45,6 +44,7 @@ from tests.benchmarks.bench_cases import (
     FreshUserClient,
     next_path,
 )
+from tests.signin import SignedInClient as PageClient
 from victims.models import Referral, ReferralStatus, VictimWitness
 
 User = get_user_model()

@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.keys import PRODUCTION_KEYS
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
@@ -44,6 +46,8 @@ def configure() -> None:
     if not os.environ.get("DATABASE_URL"):
         os.environ.setdefault("TASKFORCE_VAR_DIR", str(BASE_DIR / "var" / "bench"))
         Path(os.environ["TASKFORCE_VAR_DIR"]).mkdir(parents=True, exist_ok=True)
+    for name, value in PRODUCTION_KEYS.items():
+        os.environ.setdefault(name, value)
     os.environ.update(
         DJANGO_SETTINGS_MODULE="taskforce.settings",
         DEBUG="0",

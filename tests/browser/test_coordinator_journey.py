@@ -6,12 +6,16 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from agencies import services
 from agencies.models import Agency
 from tests.conftest import build_world
 from tests.factories import PASSWORD
+from tests.signin import app_code, enrol_app
+
+User = get_user_model()
 
 pytestmark = [
     pytest.mark.browser,
@@ -22,12 +26,18 @@ pytestmark = [
 
 
 def sign_in(page, username: str) -> None:
+    """Both steps: password with the notice acknowledged, then the code of the person's app."""
+    device = enrol_app(User.objects.get(username=username))
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     expect(page.locator("#system-use-notice")).to_contain_text("Authorized use only.")
     page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("I have read the notice above").check()
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Enter your code")
+    page.get_by_label("Code").fill(app_code(device))
+    page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
 
 

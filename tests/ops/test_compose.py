@@ -17,12 +17,21 @@ import pytest
 import yaml
 
 from taskforce.settings import ENVIRONMENT_VARIABLES
+from tests.keys import PRODUCTION_KEYS
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 APP_SERVICES = ("web", "worker", "beat")
-REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", "DEBUG")
+REQUIRED_IN_PRODUCTION = (
+    "SECRET_KEY",
+    "FIELD_ENCRYPTION_KEYS",
+    "FIELD_INDEX_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "ALLOWED_HOSTS",
+    "DEBUG",
+)
 # What an operator exports before `docker compose up`; everything else keeps its default.
-OPERATOR_ENV = {"SECRET_KEY": "an-operator-chosen-secret-key-for-this-test"}
+OPERATOR_ENV = {"SECRET_KEY": "an-operator-chosen-secret-key-for-this-test", **PRODUCTION_KEYS}
 
 _VARIABLE = re.compile(
     r"\$(?:(?P<escaped>\$)|\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}"

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from taskforce.settings import ENVIRONMENT_VARIABLES
+from tests.keys import PRODUCTION_KEYS
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 DOCKERFILE = (BASE_DIR / "Dockerfile").read_text()
@@ -48,6 +49,7 @@ def production_env(tmp_path: Path, **values) -> dict[str, str]:
         TASKFORCE_VAR_DIR=str(tmp_path),
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        **PRODUCTION_KEYS,
     )
     env.update(values)
     return env

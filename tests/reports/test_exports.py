@@ -10,7 +10,6 @@ import json
 
 import pytest
 from django.db import connection
-from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -21,6 +20,7 @@ from cases import services as case_services
 from cases.models import Case, JurisdictionLevel, Statute
 from taskforce.models import AuditAction, AuditEvent, AuditOutcome
 from tests.factories import make_member
+from tests.signin import SignedInClient as HttpClient
 from victims import services as victim_services
 from victims.models import Client, VictimWitness
 

@@ -293,7 +293,7 @@ def _file_text(content: bytes, file_format: str) -> str:
 
 @pytest.fixture
 def client_login():
-    from django.test import Client
+    from tests.signin import SignedInClient as Client
 
     def make(user):
         browser = Client()

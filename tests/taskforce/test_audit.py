@@ -7,7 +7,10 @@ from tests.factories import PASSWORD
 
 
 def test_login_success_and_logout_are_audited(world, client):
-    response = client.post("/accounts/login/", {"username": "investigator_a", "password": PASSWORD})
+    response = client.post(
+        "/accounts/login/",
+        {"username": "investigator_a", "password": PASSWORD, "acknowledge": "on"},
+    )
     assert response.status_code == 302
     client.post("/accounts/logout/")
     actions = list(
@@ -21,7 +24,7 @@ def test_login_success_and_logout_are_audited(world, client):
 def test_failed_login_is_audited_without_the_typed_username(world, client):
     response = client.post(
         "/accounts/login/",
-        {"username": "investigator_a", "password": "wrong"},
+        {"username": "investigator_a", "password": "wrong", "acknowledge": "on"},
         REMOTE_ADDR="203.0.113.7",
     )
     assert response.status_code == 200
@@ -34,14 +37,16 @@ def test_failed_login_is_audited_without_the_typed_username(world, client):
 
 
 def test_failed_login_for_unknown_account_records_no_name(world, client):
-    client.post("/accounts/login/", {"username": "Jane Doe", "password": "x"})
+    client.post("/accounts/login/", {"username": "Jane Doe", "password": "x", "acknowledge": "on"})
     event = AuditEvent.objects.get(action="login_failed")
     assert event.object_id == ""
     assert "Jane" not in str(event.detail)
 
 
 def test_audit_rows_cannot_be_changed_or_deleted(world, client):
-    client.post("/accounts/login/", {"username": "advocate_a", "password": PASSWORD})
+    client.post(
+        "/accounts/login/", {"username": "advocate_a", "password": PASSWORD, "acknowledge": "on"}
+    )
     event = AuditEvent.objects.get(action="login")
     event.action = "logout"
     with pytest.raises(PermissionError):

@@ -24,16 +24,30 @@ def test_seed_demo_is_idempotent(db):
     assert disciplines == set(Discipline.values)
 
 
-def test_every_demo_user_can_sign_in(db, client, monkeypatch):
+def test_every_demo_user_can_sign_in(db, client, monkeypatch, settings):
+    """As under `make run`, which exempts the demo accounts from the second factor."""
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    settings.MFA_EXEMPT_DEMO_USERS = True
     call_command("seed_demo")
     for username in DEMO_USERNAMES:
         response = client.post(
-            "/accounts/login/", {"username": username, "password": DEFAULT_DEMO_PASSWORD}
+            "/accounts/login/",
+            {"username": username, "password": DEFAULT_DEMO_PASSWORD, "acknowledge": "on"},
         )
         assert response.status_code == 302, username
         assert client.get("/").status_code == 200, username
         client.post("/accounts/logout/")
+
+
+def test_without_the_exemption_demo_users_owe_a_second_factor(db, client, monkeypatch):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    call_command("seed_demo")
+    response = client.post(
+        "/accounts/login/",
+        {"username": "coordinator", "password": DEFAULT_DEMO_PASSWORD, "acknowledge": "on"},
+    )
+    assert response["Location"].startswith("/accounts/two-factor/")
+    assert client.get("/").status_code == 302
 
 
 def test_demo_password_comes_from_the_environment(db, client, monkeypatch):

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from taskforce.settings import ENVIRONMENT_VARIABLES
+from tests.keys import PRODUCTION_KEYS
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -83,15 +84,40 @@ def test_debug_is_off_unless_asked_for():
 
 
 def test_production_with_secret_key_loads_hardened():
-    state = loaded(DEBUG="0", SECRET_KEY="a-long-random-production-secret-for-this-test")
+    state = loaded(
+        DEBUG="0", SECRET_KEY="a-long-random-production-secret-for-this-test", **PRODUCTION_KEYS
+    )
     assert state["DEBUG"] is False
     assert state["secure_ssl_redirect"] is True
     assert state["session_cookie_secure"] is True
 
 
 def test_ssl_redirect_can_be_turned_off_behind_plain_http():
-    state = loaded(DEBUG="0", SECRET_KEY="another-production-secret", SECURE_SSL_REDIRECT="0")
+    state = loaded(
+        DEBUG="0",
+        SECRET_KEY="another-production-secret",
+        SECURE_SSL_REDIRECT="0",
+        **PRODUCTION_KEYS,
+    )
     assert state["secure_ssl_redirect"] is False
+
+
+def test_production_without_field_keys_refuses_to_start():
+    result = run_probe(DEBUG="0", SECRET_KEY="a-long-random-production-secret-for-this-test")
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS and FIELD_INDEX_KEY must be set" in result.stderr
+
+
+def test_a_malformed_encryption_key_is_named():
+    result = run_probe(
+        DEBUG="0",
+        SECRET_KEY="a-long-random-production-secret-for-this-test",
+        FIELD_ENCRYPTION_KEYS=f"{PRODUCTION_KEYS['FIELD_ENCRYPTION_KEYS']},not-a-key",
+        FIELD_INDEX_KEY="an-index-key",
+    )
+    assert result.returncode != 0
+    assert "key number 2 is not a Fernet key" in result.stderr
+    assert "not-a-key" not in result.stderr
 
 
 def test_embedded_defaults_are_sqlite_and_filesystem_broker_under_var():

@@ -221,6 +221,9 @@ USERS = [
     ("community", "Beth", "Larsen", "RCCAT", Role.MEMBER, "Outreach volunteer", False),
 ]
 
+# The accounts `make run` may let in without a second factor (MFA_EXEMPT_DEMO_USERS).
+DEMO_USERNAMES = frozenset([*(row[0] for row in USERS), "admin"])
+
 
 def demo_password() -> str:
     return os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD

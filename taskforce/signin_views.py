@@ -1,0 +1,205 @@
+"""The sign-in steps: password (with the system-use notice), second factor or its enrolment,
+recovery codes shown once, and re-authentication before privileged actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from taskforce import audit, lockout, mfa, signin
+from taskforce.models import AuditAction, AuditOutcome, SignInStep
+from taskforce.signin_forms import CodeForm, ReauthenticationForm, SignInForm
+
+RECOVERY_CODES_SESSION_KEY = "tf_new_recovery_codes"
+
+
+def _next_url(request) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("home")
+
+
+def _with_next(name: str, next_url: str) -> str:
+    return f"{reverse(name)}?{urlencode({'next': next_url})}"
+
+
+class SignInView(LoginView):
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        auth_login(self.request, user)
+        signin.password_step_done(self.request)
+        next_url = self.get_success_url()
+        if mfa.exempt(user):
+            signin.second_factor_done(self.request)
+            return redirect(next_url)
+        return redirect(_with_next("two-factor", next_url))
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.refusal is not None:
+            response.status_code = form.refusal.status
+        return response
+
+
+def _code_step(request, *, verify, template: str, context: dict):
+    """One POST of a code: the lockout rules, then ``verify(code)``.
+
+    Returns (response or None, result): a response when the step is over (refused, locked),
+    else the result of ``verify`` (falsy when the code was wrong, with the form's error set).
+    """
+    form = context["form"]
+    user = request.user
+    source_ip = audit.client_ip(request)
+    try:
+        lockout.check(user=user, source_ip=source_ip, step=SignInStep.OTP)
+    except lockout.SignInRefused as refused:
+        form.add_error(None, refused.message)
+        return render(request, template, context, status=refused.status), None
+    result = verify(form.cleaned_data["code"])
+    if result:
+        lockout.succeeded(user=user)
+        return None, result
+    audit.record(
+        AuditAction.LOGIN_FAILED,
+        outcome=AuditOutcome.FAILURE,
+        object_type="auth.user",
+        object_id=str(user.pk),
+        detail={"step": SignInStep.OTP},
+    )
+    if lockout.failed(username=user.username, user=user, source_ip=source_ip, step=SignInStep.OTP):
+        logout(request)
+        messages.error(request, lockout.LOCKED_MESSAGE)
+        return redirect("login"), None
+    form.add_error("code", "That code is not right, or it has been used already.")
+    return None, None
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@login_required
+def two_factor(request):
+    """The second sign-in step: a code from the app, or enrolment of one on first sign-in."""
+    next_url = _next_url(request)
+    if signin.is_verified(request):
+        return redirect(next_url)
+    if mfa.confirmed_app(request.user) is None:
+        return _enrol(request, next_url)
+    form = CodeForm(request.POST or None)
+    template = "registration/two_factor.html"
+    context = {"form": form, "next": next_url, "signing_in": True}
+    if request.method == "POST" and form.is_valid():
+        response, verified = _code_step(
+            request,
+            verify=lambda code: mfa.verify(request.user, code),
+            template=template,
+            context=context,
+        )
+        if response is not None:
+            return response
+        if verified:
+            signin.second_factor_done(request)
+            return redirect(next_url)
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+def _enrol(request, next_url: str):
+    device = mfa.enrolment_device(request.user)
+    form = CodeForm(request.POST or None)
+    form.fields["code"].help_text = "The six-digit code the app shows after you add the account."
+    template = "registration/two_factor_enrol.html"
+    context = {
+        "form": form,
+        "next": next_url,
+        "signing_in": True,
+        "qr_svg": mfa.qr_svg(device),
+        "secret": mfa.secret_for_display(device),
+    }
+    if request.method == "POST" and form.is_valid():
+        response, codes = _code_step(
+            request,
+            verify=lambda code: mfa.confirm_enrolment(request.user, device, code),
+            template=template,
+            context=context,
+        )
+        if response is not None:
+            return response
+        if codes:
+            signin.second_factor_done(request)
+            request.session[RECOVERY_CODES_SESSION_KEY] = codes
+            return redirect(_with_next("recovery-codes", next_url))
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+@never_cache
+@login_required
+def recovery_codes(request):
+    """The new recovery codes, shown once: reloading the page does not show them again."""
+    codes = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
+    next_url = _next_url(request)
+    if not codes:
+        return redirect(next_url)
+    return render(
+        request,
+        "registration/recovery_codes.html",
+        {"codes": codes, "next": next_url, "signing_in": True},
+    )
+
+
+@sensitive_post_parameters("password", "code")
+@never_cache
+@login_required
+def reauthenticate(request):
+    """Password and code again, before a privileged action (membership and role changes,
+    sharing a client's or a victim's record, exports)."""
+    next_url = _next_url(request)
+    needs_code = not mfa.exempt(request.user)
+    form = ReauthenticationForm(request.POST or None, needs_code=needs_code)
+    template = "registration/reauthenticate.html"
+    context = {"form": form, "next": next_url}
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        source_ip = audit.client_ip(request)
+        try:
+            lockout.check(user=user, source_ip=source_ip, step=SignInStep.PASSWORD)
+        except lockout.SignInRefused as refused:
+            form.add_error(None, refused.message)
+            return render(request, template, context, status=refused.status)
+        step = SignInStep.PASSWORD
+        proven = user.check_password(form.cleaned_data["password"])
+        if proven and needs_code:
+            step = SignInStep.OTP
+            proven = mfa.verify(user, form.cleaned_data["code"])
+        if proven:
+            lockout.succeeded(user=user)
+            signin.reauthenticated(request)
+            audit.record(
+                AuditAction.REAUTHENTICATE, object_type="auth.user", object_id=str(user.pk)
+            )
+            return redirect(next_url)
+        audit.record(
+            AuditAction.LOGIN_FAILED,
+            outcome=AuditOutcome.FAILURE,
+            object_type="auth.user",
+            object_id=str(user.pk),
+            detail={"step": step, "reauthentication": True},
+        )
+        if lockout.failed(username=user.username, user=user, source_ip=source_ip, step=step):
+            logout(request)
+            messages.error(request, lockout.LOCKED_MESSAGE)
+            return redirect("login")
+        form.add_error(None, "The password or the code is not right.")
+    return render(request, template, context, status=400 if form.errors else 200)
