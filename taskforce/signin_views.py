@@ -55,37 +55,41 @@ class SignInView(LoginView):
         return response
 
 
-def _code_step(request, *, verify, template: str, context: dict):
-    """One POST of a code: the lockout rules, then ``verify(code)``.
-
-    Returns (response or None, result): a response when the step is over (refused, locked),
-    else the result of ``verify`` (falsy when the code was wrong, with the form's error set).
-    """
+def _code_page(request, *, template: str, context: dict, verify, on_success):
+    """A page asking for a code. A POSTed code goes through the lockout rules, then
+    ``verify(code)``; a right one completes the second step and answers ``on_success(result)``.
+    The fifth wrong one in the window locks the account and signs the session out."""
     form = context["form"]
-    user = request.user
-    source_ip = audit.client_ip(request)
-    try:
-        lockout.check(user=user, source_ip=source_ip, step=SignInStep.OTP)
-    except lockout.SignInRefused as refused:
-        form.add_error(None, refused.message)
-        return render(request, template, context, status=refused.status), None
-    result = verify(form.cleaned_data["code"])
-    if result:
-        lockout.succeeded(user=user)
-        return None, result
-    audit.record(
-        AuditAction.LOGIN_FAILED,
-        outcome=AuditOutcome.FAILURE,
-        object_type="auth.user",
-        object_id=str(user.pk),
-        detail={"step": SignInStep.OTP},
-    )
-    if lockout.failed(username=user.username, user=user, source_ip=source_ip, step=SignInStep.OTP):
-        logout(request)
-        messages.error(request, lockout.LOCKED_MESSAGE)
-        return redirect("login"), None
-    form.add_error("code", "That code is not right, or it has been used already.")
-    return None, None
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        source_ip = audit.client_ip(request)
+        try:
+            lockout.check(user=user, source_ip=source_ip, step=SignInStep.OTP)
+        except lockout.SignInRefused as refused:
+            form.add_error(None, refused.message)
+            return render(request, template, context, status=refused.status)
+        result = verify(form.cleaned_data["code"])
+        if result:
+            lockout.succeeded(user=user)
+            signin.second_factor_done(request)
+            # The password step wrote its own LOGIN row; this one says the sign-in completed.
+            audit.record(AuditAction.LOGIN, user=user, detail={"step": SignInStep.OTP})
+            return on_success(result)
+        audit.record(
+            AuditAction.LOGIN_FAILED,
+            outcome=AuditOutcome.FAILURE,
+            object_type="auth.user",
+            object_id=str(user.pk),
+            detail={"step": SignInStep.OTP},
+        )
+        if lockout.failed(
+            username=user.username, user=user, source_ip=source_ip, step=SignInStep.OTP
+        ):
+            logout(request)
+            messages.error(request, lockout.LOCKED_MESSAGE)
+            return redirect("login")
+        form.add_error("code", "That code is not right, or it has been used already.")
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 @sensitive_post_parameters("code")
@@ -98,50 +102,39 @@ def two_factor(request):
         return redirect(next_url)
     if mfa.confirmed_app(request.user) is None:
         return _enrol(request, next_url)
-    form = CodeForm(request.POST or None)
-    template = "registration/two_factor.html"
-    context = {"form": form, "next": next_url, "signing_in": True}
-    if request.method == "POST" and form.is_valid():
-        response, verified = _code_step(
-            request,
-            verify=lambda code: mfa.verify(request.user, code),
-            template=template,
-            context=context,
-        )
-        if response is not None:
-            return response
-        if verified:
-            signin.second_factor_done(request)
-            return redirect(next_url)
-    return render(request, template, context, status=400 if form.errors else 200)
+    return _code_page(
+        request,
+        template="registration/two_factor.html",
+        context={"form": CodeForm(request.POST or None), "next": next_url, "signing_in": True},
+        verify=lambda code: mfa.verify(request.user, code),
+        on_success=lambda _: redirect(next_url),
+    )
 
 
 def _enrol(request, next_url: str):
+    """First sign-in: the app is added from the QR code or the key, and confirmed by its first
+    code; the recovery codes are shown next, once."""
     device = mfa.enrolment_device(request.user)
     form = CodeForm(request.POST or None)
     form.fields["code"].help_text = "The six-digit code the app shows after you add the account."
-    template = "registration/two_factor_enrol.html"
-    context = {
-        "form": form,
-        "next": next_url,
-        "signing_in": True,
-        "qr_svg": mfa.qr_svg(device),
-        "secret": mfa.secret_for_display(device),
-    }
-    if request.method == "POST" and form.is_valid():
-        response, codes = _code_step(
-            request,
-            verify=lambda code: mfa.confirm_enrolment(request.user, device, code),
-            template=template,
-            context=context,
-        )
-        if response is not None:
-            return response
-        if codes:
-            signin.second_factor_done(request)
-            request.session[RECOVERY_CODES_SESSION_KEY] = codes
-            return redirect(_with_next("recovery-codes", next_url))
-    return render(request, template, context, status=400 if form.errors else 200)
+
+    def show_recovery_codes(codes):
+        request.session[RECOVERY_CODES_SESSION_KEY] = codes
+        return redirect(_with_next("recovery-codes", next_url))
+
+    return _code_page(
+        request,
+        template="registration/two_factor_enrol.html",
+        context={
+            "form": form,
+            "next": next_url,
+            "signing_in": True,
+            "qr_svg": mfa.qr_svg(device),
+            "secret": mfa.secret_for_display(device),
+        },
+        verify=lambda code: mfa.confirm_enrolment(request.user, device, code),
+        on_success=show_recovery_codes,
+    )
 
 
 @never_cache

@@ -385,3 +385,65 @@ def test_home_links_to_locked_accounts_for_those_who_may_unlock(world, client, p
     client.force_login(world.users[persona])
     page = client.get("/").content.decode()
     assert ('id="account-locks-link"' in page) is shown
+
+
+# --- Lockout through the sign-in pages --------------------------------------------------------
+
+
+def bad_password(client: Client, user):
+    return client.post(
+        LOGIN, {"username": user.username, "password": "not-the-password", "acknowledge": "on"}
+    )
+
+
+def test_four_bad_passwords_then_the_right_one_sign_in(world):
+    user = world.investigator_a
+    enrol_app(user)
+    with time_machine.travel(START, tick=False):
+        for _ in range(4):
+            assert bad_password(Client(), user).status_code == 200
+        assert password_step(Client(), user).status_code == 302
+
+
+def test_five_bad_passwords_lock_the_account_even_for_the_right_one(world):
+    user = world.investigator_a
+    with time_machine.travel(START, tick=False) as clock:
+        for _ in range(4):
+            bad_password(Client(), user)
+            clock.shift(dt.timedelta(minutes=3))
+        fifth = bad_password(Client(), user)  # 12 minutes after the first
+        assert fifth.status_code == 403
+        assert "locked" in fifth.content.decode()
+        right = Client()
+        response = password_step(right, user)
+    assert response.status_code == 403
+    assert "_auth_user_id" not in right.session
+    assert AuditEvent.objects.filter(action=AuditAction.LOCK, object_id=str(user.pk)).exists()
+
+
+def test_five_wrong_codes_lock_the_account_and_end_the_session(world):
+    user = world.investigator_a
+    device = enrol_app(user)
+    client = Client()
+    with time_machine.travel(START, tick=False):
+        password_step(client, user)
+        wrong = "000000" if app_code(device) != "000000" else "111111"
+        for _ in range(4):
+            assert client.post(TWO_FACTOR, {"code": wrong}).status_code == 400
+        response = client.post(TWO_FACTOR, {"code": wrong})
+        assert response.status_code == 302
+        assert response["Location"] == LOGIN
+        assert "_auth_user_id" not in client.session
+        again = Client()
+        assert password_step(again, user).status_code == 403
+
+
+def test_both_steps_are_on_the_audit_trail(world):
+    user = world.investigator_a
+    sign_in(Client(), user)
+    steps = list(
+        AuditEvent.objects.filter(user_id=user.pk, action=AuditAction.LOGIN)
+        .order_by("id")
+        .values_list("detail", flat=True)
+    )
+    assert steps == [{}, {"step": "otp"}]
