@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from taskforce import audit
+from taskforce import audit, crypto
 from taskforce.models import AuditAction, AuditOutcome
 from taskforce.signin import end_sessions
 
@@ -76,7 +76,7 @@ def verify(user, code: str) -> bool:
         device = confirmed_app(user)
         return device is not None and device.verify_token(code)
     device = StaticDevice.objects.filter(user=user, name=RECOVERY_DEVICE_NAME).first()
-    return device is not None and device.verify_token(code)
+    return device is not None and device.verify_token(_stored(code))
 
 
 def confirm_enrolment(user, device: TOTPDevice, code: str) -> list[str] | None:
@@ -96,12 +96,18 @@ def confirm_enrolment(user, device: TOTPDevice, code: str) -> list[str] | None:
     return codes
 
 
+def _stored(code: str) -> str:
+    """What the database keeps of a recovery code: a keyed hash (the index key of
+    ``taskforce.crypto``), so a copy of the database alone does not sign anyone in."""
+    return crypto.token(code, purpose="recovery-code")
+
+
 def issue_recovery_codes(user) -> list[str]:
     """New recovery codes, replacing any left. Shown once; only the holder keeps them."""
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=_stored(c)) for c in codes)
     return codes
 
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies import services as agency_services
@@ -108,6 +108,10 @@ def test_first_sign_in_enrols_an_app_and_shows_recovery_codes_once(world):
     assert response.status_code == 200
     codes = response.context["codes"]
     assert len(codes) == 10
+    # The database keeps keyed hashes of them, never the codes.
+    stored = set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+    assert len(stored) == 10
+    assert not stored & set(codes)
     assert all(code in response.content.decode() for code in codes)
     # Shown once only.
     again = client.get(reverse("recovery-codes"))
