@@ -20,6 +20,7 @@ import datetime as dt
 import os
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count
@@ -173,14 +174,14 @@ def bearer(token: str) -> dict:
 
 
 def session(cookie: str) -> dict:
-    return {"Cookie": f"sessionid={cookie}", "Accept": "text/html"}
+    return {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}", "Accept": "text/html"}
 
 
 def signed_in(user) -> tuple[PageClient, str]:
     """A browser session for ``user`` (a test client signed in, and its session cookie)."""
     client = PageClient()
     client.force_login(user)
-    return client, client.cookies["sessionid"].value
+    return client, client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 def sample(send, paths: list[str], row: harness.Row, n: int = SAMPLES) -> harness.Row:
