@@ -25,11 +25,14 @@ class SignInMiddleware:
       the API answers as to an anonymous caller.
     - A session that has passed the password but not the second factor reaches only the
       sign-in pages: any other page sends it there, and the API sees no user at all.
+    - Every change made in the system administration (a POST under /admin/) needs a fresh
+      password and code, as the privileged actions of the pages do.
     Bearer-token API calls carry no session and are not touched here.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.admin_prefix = reverse("admin:index")
         self.open_paths = (
             reverse("two-factor"),
             reverse("recovery-codes"),
@@ -57,4 +60,11 @@ class SignInMiddleware:
                 elif not request.path.startswith(self.open_paths):
                     url = f"{reverse('two-factor')}?{urlencode({'next': request.path})}"
                     return redirect(url)
+            elif (
+                request.method == "POST"
+                and request.path.startswith(self.admin_prefix)
+                and not signin.recently_authenticated(request)
+            ):
+                url = f"{reverse('reauthenticate')}?{urlencode({'next': request.path})}"
+                return redirect(url)
         return self.get_response(request)

@@ -451,3 +451,19 @@ def test_both_steps_are_on_the_audit_trail(world):
         .values_list("detail", flat=True)
     )
     assert steps == [{}, {"step": "otp"}]
+
+
+def test_a_change_in_the_administration_needs_reauthentication(world):
+    enrol_app(world.investigator_a)
+    admin_client = Client()
+    with time_machine.travel(START, tick=False) as clock:
+        sign_in(admin_client, world.admin)
+        clock.shift(dt.timedelta(minutes=16))
+        assert admin_client.get("/admin/auth/user/").status_code == 200  # reading is not a change
+        response = admin_client.post(
+            "/admin/auth/user/",
+            {"action": "reset_second_factor", "_selected_action": [world.investigator_a.pk]},
+        )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("reauthenticate"))
+    assert TOTPDevice.objects.filter(user=world.investigator_a).exists()
