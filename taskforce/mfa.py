@@ -96,6 +96,10 @@ def confirm_enrolment(user, device: TOTPDevice, code: str) -> list[str] | None:
     return codes
 
 
+def recovery_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__name=RECOVERY_DEVICE_NAME).count()
+
+
 def _stored(code: str) -> str:
     """What the database keeps of a recovery code: a keyed hash (the index key of
     ``taskforce.crypto``), so a copy of the database alone does not sign anyone in."""

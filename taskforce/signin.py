@@ -47,9 +47,7 @@ def password_step_done(request) -> None:
     request.session[PASSWORD_AT] = at
     request.session[SEEN_AT] = at
     request.session.pop(VERIFIED_AT, None)
-    UserSession.objects.update_or_create(
-        session_key=_session_key(request), defaults={"user_id": request.user.pk}
-    )
+    track_session(request)
 
 
 def second_factor_done(request) -> None:
@@ -57,10 +55,7 @@ def second_factor_done(request) -> None:
     (on a shared computer, in a proxy log) is worth nothing after it."""
     old_key = request.session.session_key
     request.session.cycle_key()
-    UserSession.objects.filter(session_key=old_key).delete()
-    UserSession.objects.update_or_create(
-        session_key=_session_key(request), defaults={"user_id": request.user.pk}
-    )
+    track_session(request, old_key=old_key)
     at = now_ts()
     request.session[VERIFIED_AT] = at
     request.session[REAUTHENTICATED_AT] = at
@@ -97,22 +92,34 @@ def expired(request) -> str | None:
     return None
 
 
+def track_session(request, *, old_key: str | None = None) -> None:
+    """Remember whose session this is (under its new key, when Django gave it one)."""
+    if old_key is not None:
+        UserSession.objects.filter(session_key=old_key).delete()
+    UserSession.objects.update_or_create(
+        session_key=_session_key(request), defaults={"user_id": request.user.pk}
+    )
+
+
 def _session_key(request) -> str:
     if request.session.session_key is None:
         request.session.save()
     return request.session.session_key
 
 
-def end_sessions(user, *, reason: str, by=None) -> int:
-    """End every browser session and every OAuth2 token of ``user`` now.
+def end_sessions(user, *, reason: str, by=None, keep=None) -> int:
+    """End every browser session and every OAuth2 token of ``user`` now (but the session of the
+    request ``keep``, when the person themselves acted, as in a password change).
 
     Tokens issued to a partner application act as its service account, so they end with it.
     Returns how many sessions and tokens were ended; the audit row says why.
     """
+    kept = [keep.session.session_key] if keep is not None else []
     with transaction.atomic():
-        keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+        ending = UserSession.objects.filter(user=user).exclude(session_key__in=kept)
+        keys = list(ending.values_list("session_key", flat=True))
         sessions = Session.objects.filter(session_key__in=keys).delete()[0]
-        UserSession.objects.filter(user=user).delete()
+        ending.delete()
         owned = Q(user=user) | Q(application__user=user)
         RefreshToken.objects.filter(owned).delete()
         tokens = AccessToken.objects.filter(owned).delete()[0]

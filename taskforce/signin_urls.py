@@ -11,4 +11,10 @@ urlpatterns = [
     path("two-factor/", signin_views.two_factor, name="two-factor"),
     path("two-factor/recovery-codes/", signin_views.recovery_codes, name="recovery-codes"),
     path("reauthenticate/", signin_views.reauthenticate, name="reauthenticate"),
+    path("security/", signin_views.account_security, name="account-security"),
+    path(
+        "security/recovery-codes/",
+        signin_views.new_recovery_codes,
+        name="account-recovery-codes-new",
+    ),
 ]

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
-from django.contrib.auth import logout
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
 from taskforce import audit, lockout, mfa, signin
 from taskforce.models import AuditAction, AuditOutcome, SignInStep
+from taskforce.signin import reauthentication_required
 from taskforce.signin_forms import CodeForm, ReauthenticationForm, SignInForm
 
 RECOVERY_CODES_SESSION_KEY = "tf_new_recovery_codes"
@@ -196,3 +199,51 @@ def reauthenticate(request):
             return redirect("login")
         form.add_error(None, "The password or the code is not right.")
     return render(request, template, context, status=400 if form.errors else 200)
+
+
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@never_cache
+@login_required
+def account_security(request):
+    """The person's own sign-in: change the password (the current one first), see the second
+    factor, and get new recovery codes."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        # This session goes on (under a new key); every other session of the account ends.
+        old_key = request.session.session_key
+        update_session_auth_hash(request, form.user)
+        signin.track_session(request, old_key=old_key)
+        signin.end_sessions(form.user, reason="password changed", by=form.user, keep=request)
+        audit.record(
+            AuditAction.CHANGE,
+            object_type="auth.user",
+            object_id=str(form.user.pk),
+            detail={"fields": ["password"]},
+        )
+        messages.success(request, "Your password has been changed.")
+        return redirect("account-security")
+    context = {
+        "form": form,
+        "app": mfa.confirmed_app(request.user),
+        "recovery_codes_left": mfa.recovery_codes_left(request.user),
+        "exempt": mfa.exempt(request.user),
+    }
+    return render(
+        request, "registration/account_security.html", context, status=400 if form.errors else 200
+    )
+
+
+@require_POST
+@login_required
+@reauthentication_required
+def new_recovery_codes(request):
+    """New recovery codes; those left stop working at once."""
+    request.session[RECOVERY_CODES_SESSION_KEY] = mfa.issue_recovery_codes(request.user)
+    audit.record(
+        AuditAction.MFA_ENROL,
+        object_type="auth.user",
+        object_id=str(request.user.pk),
+        detail={"recovery_codes": "replaced"},
+    )
+    return redirect(_with_next("recovery-codes", reverse("account-security")))

@@ -35,6 +35,14 @@ PAGE_ROWS: list[Row] = [
     Row("reauthenticate", ANONYMOUS, 302),
     Row("reauthenticate", PASSWORD_ONLY, 302),
     *rows("reauthenticate", ("investigator_a", "coordinator", "outsider", "admin"), 200),
+    # Account security: every signed-in account, its own sign-in only.
+    Row("account-security", ANONYMOUS, 302),
+    *rows("account-security", ("investigator_a", "advocate_a", "outsider", "admin"), 200),
+    Row("account-recovery-codes-new", ANONYMOUS, 302, method="POST", data={}),
+    *rows(
+        "account-recovery-codes-new", ("investigator_a", "outsider"), 302, method="POST", data={}
+    ),
+    Row("account-recovery-codes-new", "investigator_a", 405),
     Row("login", PASSWORD_ONLY, 302),
     Row("logout", PASSWORD_ONLY, 302, method="POST"),
     # Locked accounts: supervisors (their agencies' people), coordinators and administrators.

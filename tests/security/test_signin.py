@@ -467,3 +467,86 @@ def test_a_change_in_the_administration_needs_reauthentication(world):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("reauthenticate"))
     assert TOTPDevice.objects.filter(user=world.investigator_a).exists()
+
+
+# --- The person's own account security --------------------------------------------------------
+
+SECURITY = "/accounts/security/"
+
+
+def test_a_password_change_keeps_this_session_and_ends_the_others(world):
+    user = world.advocate_a
+    here, elsewhere = Client(), Client()
+    sign_in(here, user)
+    sign_in(elsewhere, user)
+    page = here.get(SECURITY).content.decode()
+    assert "An authenticator app is set up" in page
+    refused = here.post(
+        SECURITY,
+        {"old_password": "wrong", "new_password1": "x", "new_password2": "x"},
+    )
+    assert refused.status_code == 400
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    new = "a-river-of-lanterns-at-dusk"
+    changed = here.post(
+        SECURITY, {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    )
+    assert changed.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new)
+    assert signed_in(here)
+    assert not signed_in(elsewhere)
+    assert AuditEvent.objects.filter(
+        action=AuditAction.CHANGE, object_id=str(user.pk), detail__fields=["password"]
+    ).exists()
+    # The session under its new key is still known: a later disable ends it too.
+    from taskforce.signin import disable_account
+
+    disable_account(user, reason="test")
+    assert not signed_in(here)
+
+
+def test_a_breached_password_is_refused_on_the_security_page(world):
+    user = world.advocate_a
+    client = Client()
+    sign_in(client, user)
+    response = client.post(
+        SECURITY,
+        {
+            "old_password": PASSWORD,
+            "new_password1": "password1234",
+            "new_password2": "password1234",
+        },
+    )
+    assert response.status_code == 400
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+def test_new_recovery_codes_replace_the_old_ones(world):
+    user = world.advocate_a
+    client = Client()
+    sign_in(client, user)
+    old = mfa.issue_recovery_codes(user)
+    response = client.post(reverse("account-recovery-codes-new"), follow=True)
+    new = response.context["codes"]
+    assert len(new) == 10
+    assert not set(new) & set(old)
+    assert not mfa.verify(user, old[0])
+    assert mfa.verify(user, new[0])
+
+
+def test_new_recovery_codes_need_reauthentication(world):
+    user = world.advocate_a
+    client = Client()
+    with time_machine.travel(START, tick=False) as clock:
+        sign_in(client, user)
+        old = mfa.issue_recovery_codes(user)
+        clock.shift(dt.timedelta(minutes=16))
+        response = client.post(
+            reverse("account-recovery-codes-new"), HTTP_REFERER="http://testserver" + SECURITY
+        )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("reauthenticate"))
+    assert mfa.verify(user, old[1])
