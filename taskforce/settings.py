@@ -216,7 +216,7 @@ PASSWORD_HASHERS = [
 
 # Second factor (django-otp): the app's codes are checked by our own rules (taskforce.mfa), and
 # repeated failures lock the account (taskforce.lockout) rather than slowing the device down.
-OTP_TOTP_ISSUER = env.str("TASKFORCE_NAME", default="Regional Anti-Human Trafficking Task Force")
+OTP_TOTP_ISSUER = TASKFORCE_NAME
 OTP_TOTP_SYNC = False
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
