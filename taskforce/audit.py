@@ -7,7 +7,9 @@ nothing catches, so the request (and its transaction) fails instead of acting un
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from contextvars import ContextVar
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -25,11 +27,46 @@ AUDIT_RETENTION_MINIMUM_DAYS = 365
 current_request: ContextVar = ContextVar("current_request", default=None)
 
 
+@lru_cache(maxsize=4)
+def _proxy_networks(proxies: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
+
+
+def _address(text: str):
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def _is_proxy(address) -> bool:
+    networks = _proxy_networks(tuple(settings.TRUSTED_PROXIES))
+    return any(address in network for network in networks)
+
+
 def client_ip(request) -> str | None:
-    """The caller's address. Behind a proxy, the proxy must set REMOTE_ADDR (gunicorn does)."""
+    """The caller's address, as the audit trail and the sign-in throttling count it.
+
+    The connection's own address, unless it comes from a reverse proxy of ours
+    (``TRUSTED_PROXIES``): then the last address of ``X-Forwarded-For`` that is not one of our
+    proxies, the one that connected to them. Anyone else's ``X-Forwarded-For`` is ignored, since
+    it is only the caller's claim.
+    """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    peer = _address(request.META.get("REMOTE_ADDR") or "")
+    if peer is None:
+        return None
+    if not _is_proxy(peer):
+        return str(peer)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    for text in reversed(forwarded):
+        address = _address(text)
+        if address is None:
+            break
+        if not _is_proxy(address):
+            return str(address)
+    return str(peer)
 
 
 def acting_agency_id(user) -> int | None:

@@ -5,6 +5,7 @@ Celery's filesystem broker in ``var/``. Production sets ``DATABASE_URL`` (Postgr
 ``REDIS_URL`` and ``SECRET_KEY`` and turns ``DEBUG`` off.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -50,6 +51,7 @@ ENVIRONMENT_VARIABLES = (
     "AUDIT_RETENTION_DAYS",
     "FIELD_ENCRYPTION_KEYS",
     "FIELD_INDEX_KEY",
+    "TRUSTED_PROXIES",
 )
 
 DEBUG = env.bool("DEBUG", default=False)
@@ -95,6 +97,17 @@ for _position, _key in enumerate(FIELD_ENCRYPTION_KEYS, start=1):
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Addresses (or networks) of our own reverse proxies: from them, and only from them, the client's
+# address is read from X-Forwarded-For (taskforce.audit.client_ip), for the audit trail and the
+# sign-in throttling per address. Unset behind a proxy, every person would share its address.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from None
 
 TASKFORCE_NAME = env.str("TASKFORCE_NAME", default="Regional Anti-Human Trafficking Task Force")
 # The address people open the system at, for links in emails.
