@@ -58,6 +58,36 @@ class SignInView(LoginView):
         return response
 
 
+def _refused(request, step: str, *, template: str, context: dict):
+    """The answer when the lockout rules refuse this attempt before any check, else None."""
+    try:
+        lockout.check(user=request.user, source_ip=audit.client_ip(request), step=step)
+    except lockout.SignInRefused as refused:
+        context["form"].add_error(None, refused.message)
+        return render(request, template, context, status=refused.status)
+    return None
+
+
+def _wrong(request, step: str, **detail):
+    """A wrong password or code in a signed-in session: audited and counted. The one that locks
+    the account signs the session out, and the answer is then the sign-in page; else None."""
+    user = request.user
+    audit.record(
+        AuditAction.LOGIN_FAILED,
+        outcome=AuditOutcome.FAILURE,
+        object_type="auth.user",
+        object_id=str(user.pk),
+        detail={"step": step, **detail},
+    )
+    if lockout.failed(
+        username=user.username, user=user, source_ip=audit.client_ip(request), step=step
+    ):
+        logout(request)
+        messages.error(request, lockout.LOCKED_MESSAGE)
+        return redirect("login")
+    return None
+
+
 def _code_page(request, *, template: str, context: dict, verify, on_success):
     """A page asking for a code. A POSTed code goes through the lockout rules, then
     ``verify(code)``; a right one completes the second step and answers ``on_success(result)``.
@@ -65,12 +95,9 @@ def _code_page(request, *, template: str, context: dict, verify, on_success):
     form = context["form"]
     if request.method == "POST" and form.is_valid():
         user = request.user
-        source_ip = audit.client_ip(request)
-        try:
-            lockout.check(user=user, source_ip=source_ip, step=SignInStep.OTP)
-        except lockout.SignInRefused as refused:
-            form.add_error(None, refused.message)
-            return render(request, template, context, status=refused.status)
+        refused = _refused(request, SignInStep.OTP, template=template, context=context)
+        if refused is not None:
+            return refused
         result = verify(form.cleaned_data["code"])
         if result:
             lockout.succeeded(user=user)
@@ -78,19 +105,9 @@ def _code_page(request, *, template: str, context: dict, verify, on_success):
             # The password step wrote its own LOGIN row; this one says the sign-in completed.
             audit.record(AuditAction.LOGIN, user=user, detail={"step": SignInStep.OTP})
             return on_success(result)
-        audit.record(
-            AuditAction.LOGIN_FAILED,
-            outcome=AuditOutcome.FAILURE,
-            object_type="auth.user",
-            object_id=str(user.pk),
-            detail={"step": SignInStep.OTP},
-        )
-        if lockout.failed(
-            username=user.username, user=user, source_ip=source_ip, step=SignInStep.OTP
-        ):
-            logout(request)
-            messages.error(request, lockout.LOCKED_MESSAGE)
-            return redirect("login")
+        locked = _wrong(request, SignInStep.OTP)
+        if locked is not None:
+            return locked
         form.add_error("code", "That code is not right, or it has been used already.")
     return render(request, template, context, status=400 if form.errors else 200)
 
@@ -168,12 +185,9 @@ def reauthenticate(request):
     context = {"form": form, "next": next_url}
     if request.method == "POST" and form.is_valid():
         user = request.user
-        source_ip = audit.client_ip(request)
-        try:
-            lockout.check(user=user, source_ip=source_ip, step=SignInStep.PASSWORD)
-        except lockout.SignInRefused as refused:
-            form.add_error(None, refused.message)
-            return render(request, template, context, status=refused.status)
+        refused = _refused(request, SignInStep.PASSWORD, template=template, context=context)
+        if refused is not None:
+            return refused
         step = SignInStep.PASSWORD
         proven = user.check_password(form.cleaned_data["password"])
         if proven and needs_code:
@@ -186,17 +200,9 @@ def reauthenticate(request):
                 AuditAction.REAUTHENTICATE, object_type="auth.user", object_id=str(user.pk)
             )
             return redirect(next_url)
-        audit.record(
-            AuditAction.LOGIN_FAILED,
-            outcome=AuditOutcome.FAILURE,
-            object_type="auth.user",
-            object_id=str(user.pk),
-            detail={"step": step, "reauthentication": True},
-        )
-        if lockout.failed(username=user.username, user=user, source_ip=source_ip, step=step):
-            logout(request)
-            messages.error(request, lockout.LOCKED_MESSAGE)
-            return redirect("login")
+        locked = _wrong(request, step, reauthentication=True)
+        if locked is not None:
+            return locked
         form.add_error(None, "The password or the code is not right.")
     return render(request, template, context, status=400 if form.errors else 200)
 

@@ -4,17 +4,13 @@ audit trail both count it."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
-from django.conf import settings as django_settings
 from django.test import Client, RequestFactory
 
 from taskforce.audit import client_ip
 from taskforce.models import AuditEvent
 from tests.factories import PASSWORD
+from tests.taskforce.test_settings import run_probe
 
 PROXY = "10.0.0.5"
 
@@ -77,15 +73,6 @@ def test_behind_the_proxy_one_guesser_does_not_refuse_everyone(world, behind_pro
 
 
 def test_a_malformed_proxy_setting_stops_the_start():
-    env = {**os.environ, "DEBUG": "1", "TRUSTED_PROXIES": "10.0.0.0/8,proxy.internal"}
-    env["DJANGO_SETTINGS_MODULE"] = "taskforce.settings"
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=django_settings.BASE_DIR,
-    )
+    result = run_probe(DEBUG="1", TRUSTED_PROXIES="10.0.0.0/8,proxy.internal")
     assert result.returncode != 0
     assert "TRUSTED_PROXIES: 'proxy.internal' is not an IP address or network." in result.stderr

@@ -5,9 +5,6 @@ before privileged actions, and sessions ended by a role change or a second-facto
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 
 import pytest
 import time_machine
@@ -25,6 +22,7 @@ from taskforce.models import AuditAction, AuditEvent, AuditOutcome
 from tests.factories import PASSWORD
 from tests.keys import PRODUCTION_KEYS
 from tests.signin import app_code, enrol_app
+from tests.taskforce.test_settings import run_probe
 
 # A frozen moment after the world's memberships started (today), five seconds into a step.
 START = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).replace(second=5, microsecond=0)
@@ -328,22 +326,7 @@ def test_the_admin_action_resets_and_is_audited(world):
 
 
 def test_demo_exemption_is_refused_with_debug_off():
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": "x" * 60,
-        "MFA_EXEMPT_DEMO_USERS": "1",
-        **PRODUCTION_KEYS,
-        "DJANGO_SETTINGS_MODULE": "taskforce.settings",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=settings.BASE_DIR,
-    )
+    result = run_probe(DEBUG="0", SECRET_KEY="x" * 60, MFA_EXEMPT_DEMO_USERS="1", **PRODUCTION_KEYS)
     assert result.returncode != 0
     assert "MFA_EXEMPT_DEMO_USERS is only allowed with DEBUG on" in result.stderr
 
